@@ -1,0 +1,1 @@
+//! Anki package writer (placeholder for the writer module).

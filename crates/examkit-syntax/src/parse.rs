@@ -1,0 +1,544 @@
+//! YAML text → spanned tree, built from `saphyr-parser` events.
+//!
+//! Parsing never fails: it returns whatever tree it could build plus
+//! diagnostics. Work is bounded on hostile input: aliases are refused (so an
+//! alias bomb cannot expand), nesting is capped with an explicit stack, only
+//! one document is read, and oversized files are refused before parsing.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span};
+
+use crate::line_index::offset_u32;
+use crate::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+use crate::{Diagnostic, TextRange};
+
+/// The largest file examkit parses. Content files are far smaller; a larger
+/// one is refused with a diagnostic so that work stays bounded.
+pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
+
+/// The deepest nesting of mappings and sequences examkit builds. Content is
+/// about six levels deep.
+pub const MAX_DEPTH: usize = 64;
+
+/// Diagnostic codes of the syntax layer.
+pub mod codes {
+    /// The text is not valid YAML.
+    pub const INVALID_YAML: &str = "syntax/invalid-yaml";
+    /// A tab is used for indentation.
+    pub const TAB_INDENT: &str = "syntax/tab-indentation";
+    /// A mapping has the same key twice.
+    pub const DUPLICATE_KEY: &str = "syntax/duplicate-key";
+    /// An alias (`*name`) is used.
+    pub const ALIAS: &str = "syntax/alias";
+    /// A mapping key is not a scalar.
+    pub const COMPLEX_KEY: &str = "syntax/complex-key";
+    /// Nesting deeper than [`super::MAX_DEPTH`].
+    pub const TOO_DEEP: &str = "syntax/too-deep";
+    /// More than one YAML document in a file.
+    pub const MULTIPLE_DOCUMENTS: &str = "syntax/multiple-documents";
+    /// The file is larger than [`super::MAX_FILE_SIZE`].
+    pub const TOO_LARGE: &str = "syntax/too-large";
+    /// The file is not UTF-8.
+    pub const NOT_UTF8: &str = "syntax/not-utf8";
+}
+
+/// The result of parsing one file.
+#[derive(Clone, Debug, Default)]
+pub struct Parse {
+    /// The document's root node; `None` for an empty file or one that failed
+    /// before its first node.
+    pub root: Option<Node>,
+    /// Problems found, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses raw bytes: checks size and UTF-8 first, then [`parse`]s.
+#[must_use]
+pub fn parse_bytes(bytes: &[u8]) -> (String, Parse) {
+    if bytes.len() > MAX_FILE_SIZE {
+        return (String::new(), too_large(bytes.len()));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let parse = parse(text);
+            (text.to_owned(), parse)
+        }
+        Err(err) => {
+            // Keep the valid prefix so the error can be placed on its line.
+            let valid = &bytes[..err.valid_up_to()];
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let at = offset_u32(String::from_utf8_lossy(valid).len());
+            let diagnostic = Diagnostic::error(
+                codes::NOT_UTF8,
+                TextRange::new(at, at + 1),
+                format!(
+                    "the file is not valid UTF-8: byte 0x{:02X} at byte offset {} cannot start a character",
+                    bytes[err.valid_up_to()],
+                    err.valid_up_to()
+                ),
+            )
+            .with_help("save the file as UTF-8");
+            (
+                text,
+                Parse {
+                    root: None,
+                    diagnostics: vec![diagnostic],
+                },
+            )
+        }
+    }
+}
+
+fn too_large(len: usize) -> Parse {
+    Parse {
+        root: None,
+        diagnostics: vec![Diagnostic::error(
+            codes::TOO_LARGE,
+            TextRange::empty(0),
+            format!(
+                "the file is {len} bytes; examkit reads files of at most {MAX_FILE_SIZE} bytes"
+            ),
+        )
+        .with_help("split the content into several files")],
+    }
+}
+
+/// Parses one YAML document into a spanned tree.
+#[must_use]
+pub fn parse(text: &str) -> Parse {
+    if text.len() > MAX_FILE_SIZE {
+        return too_large(text.len());
+    }
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[bom..];
+    let mut builder = Builder::new(body, offset_u32(bom));
+    let mut parser = Parser::new_from_str(body);
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                if builder.event(event, span) == Flow::Stop {
+                    break;
+                }
+            }
+            Some(Err(error)) => {
+                builder.scan_error(&error);
+                break;
+            }
+        }
+    }
+    builder.finish()
+}
+
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Stop,
+}
+
+enum Frame {
+    Mapping {
+        start: u32,
+        entries: Vec<Entry>,
+        pending_key: Option<Node>,
+        seen: HashMap<String, TextRange>,
+    },
+    Sequence {
+        start: u32,
+        items: Vec<Node>,
+    },
+    /// A subtree past [`MAX_DEPTH`], skipped; counts its own nesting.
+    Skipped {
+        start: u32,
+        depth: usize,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    base: u32,
+    chars: CharToByte<'a>,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    documents: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, base: u32) -> Self {
+        Self {
+            text,
+            base,
+            chars: CharToByte::new(text),
+            stack: Vec::new(),
+            root: None,
+            documents: 0,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn range(&mut self, span: &Span) -> TextRange {
+        let start = self.chars.byte(span.start.index());
+        let end = self.chars.byte(span.end.index());
+        TextRange::new(self.base + start, self.base + end)
+    }
+
+    fn offset(&mut self, char_index: usize) -> u32 {
+        self.base + self.chars.byte(char_index)
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Flow {
+        let range = self.range(&span);
+        if let Some(Frame::Skipped { depth, start }) = self.stack.last_mut() {
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => *depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => {
+                    if *depth == 0 {
+                        let start = *start;
+                        self.stack.pop();
+                        self.push_node(Node {
+                            kind: NodeKind::Invalid,
+                            range: TextRange::new(start, range.end()),
+                        });
+                    } else {
+                        *depth -= 1;
+                    }
+                }
+                _ => {}
+            }
+            return Flow::Continue;
+        }
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::MULTIPLE_DOCUMENTS,
+                            line_of_marker(self.text, range, self.base),
+                            "a content file holds one YAML document; this starts a second one",
+                        )
+                        .with_help("move the second document into a file of its own"),
+                    );
+                    return Flow::Stop;
+                }
+            }
+            Event::Scalar(value, style, _anchor, tag) => {
+                let forced_string = tag
+                    .as_ref()
+                    .is_some_and(|t| t.handle == "tag:yaml.org,2002:" || t.suffix == "str");
+                let style = match style {
+                    SaphyrStyle::Plain if !forced_string => ScalarStyle::Plain,
+                    _ => ScalarStyle::Quoted,
+                };
+                self.push_node(Node {
+                    kind: NodeKind::Scalar(Scalar {
+                        text: value.into_owned(),
+                        style,
+                    }),
+                    range,
+                });
+            }
+            Event::Alias(_) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::ALIAS,
+                        range,
+                        "aliases (`*name`) are not supported in examkit files",
+                    )
+                    .with_help("write the value out in full"),
+                );
+                self.push_node(Node {
+                    kind: NodeKind::Invalid,
+                    range,
+                });
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_mapping = matches!(event, Event::MappingStart(..));
+                if self.stack.len() >= MAX_DEPTH {
+                    self.diagnostics.push(Diagnostic::error(
+                        codes::TOO_DEEP,
+                        range,
+                        format!("nesting is deeper than {MAX_DEPTH} levels"),
+                    ));
+                    self.stack.push(Frame::Skipped {
+                        start: range.start(),
+                        depth: 0,
+                    });
+                } else if is_mapping {
+                    self.stack.push(Frame::Mapping {
+                        start: range.start(),
+                        entries: Vec::new(),
+                        pending_key: None,
+                        seen: HashMap::new(),
+                    });
+                } else {
+                    self.stack.push(Frame::Sequence {
+                        start: range.start(),
+                        items: Vec::new(),
+                    });
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let node = self.close(frame, Some(range.end()));
+                    self.push_node(node);
+                }
+            }
+            Event::StreamEnd => return Flow::Stop,
+            Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Flow::Continue
+    }
+
+    /// Turns a finished (or abandoned) frame into a node. `end_hint` is the
+    /// end of the closing event, which for block collections may lie past
+    /// their last child; the node ends at its last child when it has one.
+    fn close(&mut self, frame: Frame, end_hint: Option<u32>) -> Node {
+        match frame {
+            Frame::Mapping {
+                start,
+                mut entries,
+                pending_key,
+                ..
+            } => {
+                if let Some(key) = pending_key {
+                    // A key with no value yet: keep it, so a half-typed
+                    // document still knows where the cursor is.
+                    let at = TextRange::empty(key.range.end());
+                    entries.push(Entry {
+                        key,
+                        value: Node {
+                            kind: NodeKind::Invalid,
+                            range: at,
+                        },
+                    });
+                }
+                let end = self.collection_end(
+                    start,
+                    entries.last().map(|e| e.value.range.end().max(e.key.range.end())),
+                    end_hint,
+                );
+                Node {
+                    kind: NodeKind::Mapping(entries),
+                    range: TextRange::new(start, end),
+                }
+            }
+            Frame::Sequence { start, items } => {
+                let end =
+                    self.collection_end(start, items.last().map(|n| n.range.end()), end_hint);
+                Node {
+                    kind: NodeKind::Sequence(items),
+                    range: TextRange::new(start, end),
+                }
+            }
+            Frame::Skipped { start, .. } => Node {
+                kind: NodeKind::Invalid,
+                range: TextRange::new(start, end_hint.unwrap_or(start)),
+            },
+        }
+    }
+
+    fn collection_end(&self, start: u32, last_child: Option<u32>, end_hint: Option<u32>) -> u32 {
+        let closer = end_hint.and_then(|end| {
+            // Flow collections end at their closing bracket.
+            let before = self.text.as_bytes().get((end - self.base) as usize - 1)?;
+            matches!(before, b'}' | b']').then_some(end)
+        });
+        closer.or(last_child).unwrap_or(start)
+    }
+
+    fn push_node(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                seen,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    if !matches!(node.kind, NodeKind::Scalar(_) | NodeKind::Invalid) {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::COMPLEX_KEY,
+                                node.range,
+                                "a mapping key must be a plain name, not a mapping or a sequence",
+                            ),
+                        );
+                    }
+                    *pending_key = Some(node);
+                }
+                Some(key) => {
+                    if let Some(text) = key.scalar_text() {
+                        if let Some(first) = seen.get(text) {
+                            let first_line = first.start();
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    codes::DUPLICATE_KEY,
+                                    key.range,
+                                    format!("duplicate key `{text}`: this mapping already has it"),
+                                )
+                                .with_help(format!(
+                                    "the first `{text}` is at byte {first_line}; remove one of the two"
+                                )),
+                            );
+                        } else {
+                            seen.insert(text.to_owned(), key.range);
+                        }
+                    }
+                    entries.push(Entry { key, value: node });
+                }
+            },
+            Some(Frame::Skipped { .. }) => {}
+        }
+    }
+
+    fn scan_error(&mut self, error: &ScanError) {
+        let at = self.offset(error.marker().index());
+        let range = self.tab_indent(at).unwrap_or_else(|| word_at(self.text, self.base, at));
+        let diagnostic = if self.tab_indent(at).is_some() {
+            Diagnostic::error(
+                codes::TAB_INDENT,
+                range,
+                "a tab is used for indentation; YAML indents with spaces",
+            )
+            .with_help("replace the tab with spaces")
+            .with_fix(crate::Fix {
+                title: "Replace the tab with two spaces".to_owned(),
+                edits: vec![crate::Edit {
+                    range,
+                    replacement: "  ".to_owned(),
+                }],
+            })
+        } else {
+            Diagnostic::error(
+                codes::INVALID_YAML,
+                range,
+                format!("invalid YAML: {}", error.info()),
+            )
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// A tab in the indentation of the error's line or the next two lines:
+    /// the parser reports such a tab at the scalar before it, so look ahead.
+    fn tab_indent(&self, at: u32) -> Option<TextRange> {
+        let local = (at - self.base) as usize;
+        let line_start = self.text[..local.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let mut start = line_start;
+        for _ in 0..3 {
+            let rest = self.text.get(start..)?;
+            let line = rest.split('\n').next().unwrap_or("");
+            let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();
+            if let Some(tab) = line[..indent_len].find('\t') {
+                let offset = self.base + offset_u32(start + tab);
+                return Some(TextRange::new(offset, offset + 1));
+            }
+            start += line.len() + 1;
+            if start > self.text.len() {
+                break;
+            }
+        }
+        None
+    }
+
+    fn finish(mut self) -> Parse {
+        while let Some(frame) = self.stack.pop() {
+            let node = self.close(frame, None);
+            self.push_node(node);
+        }
+        self.diagnostics.sort_by_key(|d| d.range.start());
+        Parse {
+            root: self.root,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// The whole line holding the start of `range`, for document-level errors.
+fn line_of_marker(text: &str, range: TextRange, base: u32) -> TextRange {
+    let local = (range.start() - base) as usize;
+    let end = text[local.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| local + i);
+    TextRange::new(range.start(), base + offset_u32(end))
+}
+
+/// The run of non-blank characters at `at`, or one character, or an empty
+/// range at the end of the text.
+fn word_at(text: &str, base: u32, at: u32) -> TextRange {
+    let local = ((at - base) as usize).min(text.len());
+    let rest = &text[local..];
+    let len: usize = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .map(char::len_utf8)
+        .sum();
+    let len = if len == 0 {
+        rest.chars()
+            .next()
+            .filter(|c| *c != '\n' && *c != '\r')
+            .map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    TextRange::new(at, at + offset_u32(len))
+}
+
+/// Converts the parser's character indices to byte offsets. Markers arrive
+/// mostly in increasing order, so a moving cursor makes each lookup cheap.
+struct CharToByte<'a> {
+    text: &'a str,
+    ascii: bool,
+    char_index: usize,
+    byte_index: usize,
+}
+
+impl<'a> CharToByte<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            ascii: text.is_ascii(),
+            char_index: 0,
+            byte_index: 0,
+        }
+    }
+
+    fn byte(&mut self, char_index: usize) -> u32 {
+        if self.ascii {
+            return offset_u32(char_index.min(self.text.len()));
+        }
+        if char_index < self.char_index {
+            if char_index < self.char_index / 2 {
+                self.char_index = 0;
+                self.byte_index = 0;
+            } else {
+                while self.char_index > char_index {
+                    let prev = self.text[..self.byte_index]
+                        .chars()
+                        .next_back()
+                        .map_or(1, char::len_utf8);
+                    self.byte_index -= prev;
+                    self.char_index -= 1;
+                }
+            }
+        }
+        while self.char_index < char_index {
+            let Some(ch) = self.text[self.byte_index..].chars().next() else {
+                break;
+            };
+            self.byte_index += ch.len_utf8();
+            self.char_index += 1;
+        }
+        offset_u32(self.byte_index)
+    }
+}
