@@ -1,1 +1,15 @@
-//! placeholder
+//! The checks of examkit: the registry of every diagnostic code, the
+//! configurable rules (cross-reference, item-writing, bank-wide), their
+//! configuration, and the one analysis the CLI and the language server share.
+//!
+//! This crate knows nothing of terminals, output formats or the language
+//! server protocol.
+
+mod analysis;
+pub mod config;
+pub mod registry;
+pub mod rules;
+
+pub use analysis::{Analysis, analyse};
+pub use config::Config;
+pub use registry::{RuleInfo, lookup};

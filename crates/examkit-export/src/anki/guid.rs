@@ -7,7 +7,8 @@
 use sha2::{Digest, Sha256};
 
 /// The 91 characters Anki uses for its base91 GUIDs, in digit order.
-const BASE91: &[u8; 91] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~";
+const BASE91: &[u8; 91] =
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~";
 
 /// A note GUID derived from `parts`, bit for bit what genanki 0.13's
 /// `guid_for(*parts)` returns.

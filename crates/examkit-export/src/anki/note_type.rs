@@ -22,7 +22,7 @@ impl NoteKind {
 
     /// The note type definition for this kind.
     #[must_use]
-    pub fn note_type(self) -> &'static NoteType {
+    pub fn definition(self) -> &'static NoteType {
         match self {
             Self::Question => &QUESTION,
             Self::Service => &SERVICE,
@@ -116,6 +116,7 @@ pub const CSS: &str = r#".card {
 }
 .ek { max-width: 44rem; margin: 0 auto; }
 .ek p { margin: 0.45em 0; }
+.ek ul, .ek ol { padding-left: 1.5em; }
 .ek-stem { margin-bottom: 0.8em; }
 .ek-options ol, .ek-options ul { margin: 0.4em 0; padding-left: 2em; }
 .ek-options li {
@@ -135,6 +136,8 @@ hr#answer { border: 0; border-top: 1px solid var(--ek-border); margin: 1.1em 0; 
   color: var(--ek-muted);
   margin-bottom: 0.2em;
 }
+.ek-body > :first-child { margin-top: 0.15em; }
+.ek-body > :last-child { margin-bottom: 0; }
 .ek-answer {
   padding: 0.5em 0.8em;
   border-left: 4px solid var(--ek-answer-border);
@@ -351,14 +354,30 @@ mod tests {
         assert_eq!(QUESTION.id, 1_691_937_695);
         assert_eq!(
             names(&QUESTION),
-            ["Stem", "Options", "Answer", "Explanation", "Rationale", "Task", "Services", "Id"]
+            [
+                "Stem",
+                "Options",
+                "Answer",
+                "Explanation",
+                "Rationale",
+                "Task",
+                "Services",
+                "Id"
+            ]
         );
         assert_eq!(QUESTION.templates.len(), 1);
         assert_eq!(QUESTION.templates[0].name, "Card");
         assert_eq!(SERVICE.id, 2_074_763_033);
         assert_eq!(
             names(&SERVICE),
-            ["Name", "Category", "Definition", "UseCases", "Features", "Id"]
+            [
+                "Name",
+                "Category",
+                "Definition",
+                "UseCases",
+                "Features",
+                "Id"
+            ]
         );
         let tmpl: Vec<_> = SERVICE.templates.iter().map(|t| t.name).collect();
         assert_eq!(tmpl, ["Name → Definition", "Use case → Service"]);
@@ -367,7 +386,7 @@ mod tests {
     #[test]
     fn templates_only_reference_their_fields() {
         for kind in NoteKind::ALL {
-            let nt = kind.note_type();
+            let nt = kind.definition();
             for t in nt.templates {
                 for side in [t.front, t.back] {
                     let parsed = ParsedTemplate::parse(side).expect("template parses");
@@ -393,7 +412,7 @@ mod tests {
     fn ids_are_unique() {
         let mut ids = Vec::new();
         for kind in NoteKind::ALL {
-            let nt = kind.note_type();
+            let nt = kind.definition();
             ids.push(nt.id);
             ids.extend(nt.fields.iter().map(|f| f.id));
             ids.extend(nt.templates.iter().map(|t| t.id));

@@ -196,7 +196,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(ParsedTemplate::parse("{{Front"), Err(TemplateError::Unclosed));
+        assert_eq!(
+            ParsedTemplate::parse("{{Front"),
+            Err(TemplateError::Unclosed)
+        );
         assert_eq!(
             ParsedTemplate::parse("{{#A}}x"),
             Err(TemplateError::MissingClose("A".into()))

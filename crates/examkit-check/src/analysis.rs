@@ -1,0 +1,56 @@
+//! One analysis for every front end: the CLI and the language server call
+//! [`analyse`] and render what it returns.
+
+use examkit_model::Workspace;
+use examkit_syntax::Diagnostic;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::rules::{ALL, Findings};
+
+/// The findings of every file of a workspace.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The analysed workspace.
+    pub workspace: Workspace,
+    /// Per file (same order as `workspace.files`): its diagnostics, sorted by position.
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+}
+
+/// Runs every rule on the workspace and merges the findings with each file's
+/// own (syntax, schema, semantic) diagnostics. `relative` gives a file's path
+/// relative to its content root for per-path configuration.
+#[must_use]
+pub fn analyse(workspace: Workspace, config: &Config, relative: &(dyn Fn(usize) -> String + Sync)) -> Analysis {
+    let mut diagnostics: Vec<Vec<Diagnostic>> = workspace
+        .files
+        .iter()
+        .map(|f| f.diagnostics.clone())
+        .collect();
+    let findings: Vec<Findings> = ALL
+        .par_iter()
+        .map(|rule| {
+            let mut out = Findings::default();
+            rule.check(&workspace, &mut out);
+            out
+        })
+        .collect();
+    for (file, mut diagnostic) in findings.into_iter().flat_map(|f| f.items) {
+        let Some(per_file) = diagnostics.get_mut(file) else {
+            continue;
+        };
+        if let Some(severity) = config.severity(diagnostic.code, diagnostic.severity, &relative(file)) {
+            diagnostic.severity = severity;
+            per_file.push(diagnostic);
+        }
+    }
+    for per_file in &mut diagnostics {
+        per_file.sort_by(|a, b| {
+            (a.range.start(), a.range.end(), a.code).cmp(&(b.range.start(), b.range.end(), b.code))
+        });
+    }
+    Analysis {
+        workspace,
+        diagnostics,
+    }
+}

@@ -1,0 +1,270 @@
+//! Turns a [`Package`] into the rows of the `notes` and `cards` tables:
+//! validation, card generation, ids, sort field, checksum and tags.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::cards::CardGenerator;
+use super::error::{AnkiError, NoteProblem};
+use super::note_type::NoteKind;
+use super::package::Package;
+use super::text::{field_checksum, strip_html_preserving_media_filenames};
+use super::validate;
+
+/// A row of `notes`, with its cards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NoteRow {
+    pub id: i64,
+    pub guid: String,
+    pub mid: i64,
+    /// Seconds since the epoch.
+    pub modified: i64,
+    /// `" a b "`, or `""` without tags.
+    pub tags: String,
+    /// Field values joined with U+001F.
+    pub flds: String,
+    /// Stripped text of the sort field.
+    pub sfld: String,
+    pub csum: u32,
+    pub cards: Vec<CardRow>,
+}
+
+/// A row of `cards` (new, unscheduled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CardRow {
+    pub id: i64,
+    pub ord: u16,
+    pub deck_id: i64,
+    /// New-card position: the note's 1-based position in the package,
+    /// shared by sibling cards as when notes are added in Anki.
+    pub due: i64,
+}
+
+/// All rows of a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rows {
+    pub notes: Vec<NoteRow>,
+    /// The note types used by at least one note.
+    pub note_types: BTreeSet<NoteKind>,
+}
+
+impl Rows {
+    /// Number of cards over all notes.
+    pub fn card_count(&self) -> usize {
+        self.notes.iter().map(|n| n.cards.len()).sum()
+    }
+}
+
+/// Validates `package` and computes its rows.
+pub(crate) fn build(package: &Package) -> Result<Rows, AnkiError> {
+    let deck_ids = validate::decks(&package.decks)?;
+    let question = CardGenerator::new(NoteKind::Question.definition())?;
+    let service = CardGenerator::new(NoteKind::Service.definition())?;
+
+    let mut guids = HashSet::new();
+    let mut notes = Vec::with_capacity(package.notes.len());
+    let mut note_types = BTreeSet::new();
+    let mut next_id = package.created_ms;
+    for (index, note) in package.notes.iter().enumerate() {
+        let invalid = |problem| AnkiError::InvalidNote {
+            index,
+            guid: note.guid.clone(),
+            problem,
+        };
+        validate::note(note, &deck_ids, &mut guids).map_err(invalid)?;
+        let tags = validate::normalized_tags(&note.tags)
+            .map_err(|tag| invalid(NoteProblem::InvalidTag(tag)))?;
+        let generator = match note.note_type {
+            NoteKind::Question => &question,
+            NoteKind::Service => &service,
+        };
+        let ords = generator.card_ords(&note.fields);
+        if ords.is_empty() {
+            return Err(invalid(NoteProblem::NoCards));
+        }
+
+        let note_type = note.note_type.definition();
+        let note_id = next_id;
+        next_id = next_id.saturating_add(1);
+        let due = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        let cards = ords
+            .into_iter()
+            .map(|ord| {
+                let id = next_id;
+                next_id = next_id.saturating_add(1);
+                CardRow {
+                    id,
+                    // A note type has a handful of templates.
+                    ord: u16::try_from(ord).unwrap_or(u16::MAX),
+                    deck_id: note.deck_id,
+                    due,
+                }
+            })
+            .collect();
+        let sort_field = note
+            .fields
+            .get(note_type.sort_field)
+            .map_or("", String::as_str);
+        let first_field = note.fields.first().map_or("", String::as_str);
+        note_types.insert(note.note_type);
+        notes.push(NoteRow {
+            id: note_id,
+            guid: note.guid.clone(),
+            mid: note_type.id,
+            modified: note.modified,
+            tags: join_tags(&tags),
+            flds: note.fields.join("\u{1f}"),
+            sfld: strip_html_preserving_media_filenames(sort_field),
+            csum: field_checksum(first_field),
+            cards,
+        });
+    }
+    // `next_id` is one past the last id used.
+    if package.created_ms <= 0 || next_id > validate::MAX_ID {
+        return Err(AnkiError::InvalidCreatedMs(package.created_ms));
+    }
+    Ok(Rows { notes, note_types })
+}
+
+/// Anki's tag column format: `" a b "`, or `""` for no tags.
+fn join_tags(tags: &[String]) -> String {
+    if tags.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", tags.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anki::package::{Deck, Note, QuestionFields, ServiceFields};
+
+    fn package() -> Package {
+        let deck = Deck::new("EXAM", "");
+        let id = deck.id;
+        Package {
+            decks: vec![deck],
+            notes: vec![
+                Note::question(
+                    "g1",
+                    id,
+                    QuestionFields {
+                        stem: "<b>Which</b> one?".into(),
+                        ..QuestionFields::default()
+                    },
+                    vec!["z".into(), "a".into()],
+                    100,
+                ),
+                Note::service(
+                    "g2",
+                    id,
+                    ServiceFields {
+                        name: "S3".into(),
+                        use_cases: "Backups".into(),
+                        ..ServiceFields::default()
+                    },
+                    vec![],
+                    200,
+                ),
+            ],
+            created_ms: 1_000,
+        }
+    }
+
+    #[test]
+    fn ids_cards_and_text_columns() {
+        let rows = build(&package()).expect("valid package");
+        assert_eq!(rows.card_count(), 3);
+        let [q, s] = rows.notes.as_slice() else {
+            panic!("two notes expected");
+        };
+        assert_eq!((q.id, q.cards[0].id), (1_000, 1_001));
+        assert_eq!(s.id, 1_002);
+        assert_eq!(
+            s.cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+            [1_003, 1_004]
+        );
+        assert_eq!(s.cards.iter().map(|c| c.ord).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!((q.cards[0].due, s.cards[0].due, s.cards[1].due), (1, 2, 2));
+        assert_eq!(q.sfld, "Which one?");
+        assert_eq!(q.tags, " a z ");
+        assert_eq!(s.tags, "");
+        assert_eq!(
+            q.flds,
+            "<b>Which</b> one?\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}"
+        );
+        assert_eq!(q.modified, 100);
+        assert_eq!(
+            rows.note_types.into_iter().collect::<Vec<_>>(),
+            [NoteKind::Question, NoteKind::Service]
+        );
+    }
+
+    fn note_problem(package: &Package) -> Option<NoteProblem> {
+        match build(package) {
+            Err(AnkiError::InvalidNote { problem, .. }) => Some(problem),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn invalid_notes_are_rejected() {
+        let mut p = package();
+        p.notes[1].guid = "g1".into();
+        assert_eq!(note_problem(&p), Some(NoteProblem::DuplicateGuid));
+
+        let mut p = package();
+        p.notes[0].tags.push("two words".into());
+        assert_eq!(
+            note_problem(&p),
+            Some(NoteProblem::InvalidTag("two words".into()))
+        );
+
+        let mut p = package();
+        p.notes[0].fields[0] = "<div> </div>".into();
+        assert_eq!(note_problem(&p), Some(NoteProblem::EmptyFirstField));
+
+        let mut p = package();
+        p.notes[0].fields.pop();
+        assert_eq!(
+            note_problem(&p),
+            Some(NoteProblem::FieldCount {
+                expected: 8,
+                found: 7
+            })
+        );
+
+        let mut p = package();
+        p.notes[0].fields[3] = "a\u{1f}b".into();
+        assert_eq!(
+            note_problem(&p),
+            Some(NoteProblem::FieldSeparator {
+                field: "Explanation"
+            })
+        );
+
+        let mut p = package();
+        p.notes[0].deck_id = 42;
+        assert_eq!(note_problem(&p), Some(NoteProblem::UnknownDeck(42)));
+
+        let mut p = package();
+        p.notes[0].modified = -1;
+        assert_eq!(note_problem(&p), Some(NoteProblem::NegativeModified(-1)));
+
+        let mut p = package();
+        p.notes[0].guid = "has space".into();
+        assert_eq!(note_problem(&p), Some(NoteProblem::InvalidGuid));
+    }
+
+    #[test]
+    fn created_ms_must_leave_room_for_ids() {
+        let mut p = package();
+        p.created_ms = 0;
+        assert!(matches!(build(&p), Err(AnkiError::InvalidCreatedMs(0))));
+        // Five ids: the last one must stay below 2^53.
+        p.created_ms = validate::MAX_ID - 4;
+        assert!(matches!(build(&p), Err(AnkiError::InvalidCreatedMs(_))));
+        p.created_ms = validate::MAX_ID - 5;
+        assert!(build(&p).is_ok());
+    }
+}

@@ -1,0 +1,148 @@
+//! Writes the schema-11 SQLite collection (`collection.anki2`) of a legacy
+//! package: the table layout of genanki's `APKG_SCHEMA`, one `col` row with
+//! `ver = 11`, and the `notes` and `cards` rows.
+
+use std::path::Path;
+
+use rusqlite::{Connection, params};
+
+use super::col_json::ColJson;
+use super::error::AnkiError;
+use super::rows::Rows;
+
+/// The tables and indexes Anki expects in a schema-11 collection.
+const SCHEMA: &str = "
+CREATE TABLE col (
+    id              integer primary key,
+    crt             integer not null,
+    mod             integer not null,
+    scm             integer not null,
+    ver             integer not null,
+    dty             integer not null,
+    usn             integer not null,
+    ls              integer not null,
+    conf            text not null,
+    models          text not null,
+    decks           text not null,
+    dconf           text not null,
+    tags            text not null
+);
+CREATE TABLE notes (
+    id              integer primary key,
+    guid            text not null,
+    mid             integer not null,
+    mod             integer not null,
+    usn             integer not null,
+    tags            text not null,
+    flds            text not null,
+    sfld            integer not null,
+    csum            integer not null,
+    flags           integer not null,
+    data            text not null
+);
+CREATE TABLE cards (
+    id              integer primary key,
+    nid             integer not null,
+    did             integer not null,
+    ord             integer not null,
+    mod             integer not null,
+    usn             integer not null,
+    type            integer not null,
+    queue           integer not null,
+    due             integer not null,
+    ivl             integer not null,
+    factor          integer not null,
+    reps            integer not null,
+    lapses          integer not null,
+    left            integer not null,
+    odue            integer not null,
+    odid            integer not null,
+    flags           integer not null,
+    data            text not null
+);
+CREATE TABLE revlog (
+    id              integer primary key,
+    cid             integer not null,
+    usn             integer not null,
+    ease            integer not null,
+    ivl             integer not null,
+    lastIvl         integer not null,
+    factor          integer not null,
+    time            integer not null,
+    type            integer not null
+);
+CREATE TABLE graves (
+    usn             integer not null,
+    oid             integer not null,
+    type            integer not null
+);
+CREATE INDEX ix_notes_usn on notes (usn);
+CREATE INDEX ix_cards_usn on cards (usn);
+CREATE INDEX ix_revlog_usn on revlog (usn);
+CREATE INDEX ix_cards_nid on cards (nid);
+CREATE INDEX ix_cards_sched on cards (did, queue, due);
+CREATE INDEX ix_revlog_cid on revlog (cid);
+CREATE INDEX ix_notes_csum on notes (csum);
+";
+
+/// Collection schema version of legacy packages.
+pub(crate) const SCHEMA_VERSION: i64 = 11;
+
+/// Creates the collection file at `path` (which must not exist yet).
+/// `created_ms` becomes the collection's creation and modification times.
+pub(crate) fn write_collection(
+    path: &Path,
+    rows: &Rows,
+    col: &ColJson,
+    created_ms: i64,
+) -> Result<(), AnkiError> {
+    let mut conn = Connection::open(path)?;
+    conn.execute_batch(SCHEMA)?;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO col VALUES (1, ?1, ?2, ?2, ?3, 0, 0, 0, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            created_ms / 1000,
+            created_ms,
+            SCHEMA_VERSION,
+            col.conf,
+            col.models,
+            col.decks,
+            col.dconf,
+            col.tags
+        ],
+    )?;
+    {
+        let mut note_stmt =
+            tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
+        let mut card_stmt = tx.prepare(
+            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+        )?;
+        for note in &rows.notes {
+            note_stmt.execute(params![
+                note.id,
+                note.guid,
+                note.mid,
+                note.modified,
+                note.tags,
+                note.flds,
+                // Text; SQLite's integer affinity turns numeric text into a
+                // number, exactly as in a collection Anki writes.
+                note.sfld,
+                note.csum,
+            ])?;
+            for card in &note.cards {
+                card_stmt.execute(params![
+                    card.id,
+                    note.id,
+                    card.deck_id,
+                    card.ord,
+                    note.modified,
+                    card.due
+                ])?;
+            }
+        }
+    }
+    tx.commit()?;
+    conn.close().map_err(|(_, e)| AnkiError::Sqlite(e))
+}

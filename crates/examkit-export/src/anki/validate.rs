@@ -1,0 +1,188 @@
+//! Checks on the input that Anki would otherwise silently "fix" (or choke on).
+
+use std::collections::HashSet;
+
+use super::error::{AnkiError, DeckProblem, NoteProblem};
+use super::package::{Deck, Note};
+use super::text::strip_html_preserving_media_filenames;
+
+/// Ids must stay exactly representable in JavaScript (Anki's UI and
+/// AnkiWeb handle them as numbers).
+pub(crate) const MAX_ID: i64 = 1 << 53;
+
+/// Checks the decks; returns their ids.
+pub(crate) fn decks(decks: &[Deck]) -> Result<HashSet<i64>, AnkiError> {
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    for deck in decks {
+        let problem = if deck.id <= 1 || deck.id >= MAX_ID {
+            Some(DeckProblem::InvalidId(deck.id))
+        } else if deck.name.chars().any(char::is_control) {
+            Some(DeckProblem::ControlCharacter)
+        } else if deck
+            .name
+            .split("::")
+            .any(|level| level.is_empty() || level.trim() != level)
+        {
+            Some(DeckProblem::BadLevel)
+        } else if !ids.insert(deck.id) {
+            Some(DeckProblem::DuplicateId(deck.id))
+        } else if !names.insert(deck.name.to_lowercase()) {
+            Some(DeckProblem::DuplicateName)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(AnkiError::InvalidDeck {
+                name: deck.name.clone(),
+                problem,
+            });
+        }
+    }
+    Ok(ids)
+}
+
+/// True if Anki stores `tag` unchanged: not empty, no whitespace (Anki splits
+/// tags on spaces and U+3000) or control characters, no empty `::` level.
+pub(crate) fn is_valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && !tag.chars().any(|c| c.is_whitespace() || c.is_control())
+        && tag.split("::").all(|level| !level.is_empty())
+}
+
+/// The note's tags sorted (ignoring case) and without case-insensitive
+/// duplicates, as Anki keeps them; `Err` holds the first invalid tag.
+pub(crate) fn normalized_tags(tags: &[String]) -> Result<Vec<String>, String> {
+    if let Some(bad) = tags.iter().find(|t| !is_valid_tag(t)) {
+        return Err(bad.clone());
+    }
+    let mut sorted: Vec<String> = tags.to_vec();
+    sorted.sort_by(|a, b| {
+        a.to_lowercase()
+            .cmp(&b.to_lowercase())
+            .then_with(|| a.cmp(b))
+    });
+    sorted.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+    Ok(sorted)
+}
+
+/// Checks one note against its note type and the package's decks;
+/// `guids` collects the GUIDs seen so far.
+pub(crate) fn note(
+    note: &Note,
+    deck_ids: &HashSet<i64>,
+    guids: &mut HashSet<String>,
+) -> Result<(), NoteProblem> {
+    let note_type = note.note_type.definition();
+    if note.guid.is_empty()
+        || note
+            .guid
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(NoteProblem::InvalidGuid);
+    }
+    if !guids.insert(note.guid.clone()) {
+        return Err(NoteProblem::DuplicateGuid);
+    }
+    if note.fields.len() != note_type.fields.len() {
+        return Err(NoteProblem::FieldCount {
+            expected: note_type.fields.len(),
+            found: note.fields.len(),
+        });
+    }
+    if let Some((def, _)) = note_type
+        .fields
+        .iter()
+        .zip(&note.fields)
+        .find(|(_, value)| value.contains('\u{1f}'))
+    {
+        return Err(NoteProblem::FieldSeparator { field: def.name });
+    }
+    let first = note.fields.first().map_or("", String::as_str);
+    if strip_html_preserving_media_filenames(first)
+        .trim()
+        .is_empty()
+    {
+        return Err(NoteProblem::EmptyFirstField);
+    }
+    if !deck_ids.contains(&note.deck_id) {
+        return Err(NoteProblem::UnknownDeck(note.deck_id));
+    }
+    if note.modified < 0 {
+        return Err(NoteProblem::NegativeModified(note.modified));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags() {
+        for ok in ["aws", "aws::storage", "domain-1", "日本語", "a:b", "C++"] {
+            assert!(is_valid_tag(ok), "{ok:?}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "a\u{3000}b",
+            "a\tb",
+            "a\u{7}",
+            "::a",
+            "a::",
+            "a::::b",
+        ] {
+            assert!(!is_valid_tag(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn tags_are_sorted_and_deduplicated() {
+        let tags = ["b", "A", "a", "B::x", "b"].map(String::from);
+        assert_eq!(
+            normalized_tags(&tags),
+            Ok(vec!["A".into(), "b".into(), "B::x".into()])
+        );
+        assert_eq!(
+            normalized_tags(&["ok".into(), "not ok".into()]),
+            Err("not ok".into())
+        );
+    }
+
+    #[test]
+    fn deck_rules() {
+        let deck = |id, name: &str| Deck {
+            id,
+            name: name.into(),
+            description: String::new(),
+        };
+        assert!(decks(&[deck(2, "EXAM"), deck(3, "EXAM::Domain 1")]).is_ok());
+        let problem = |ds: &[Deck]| match decks(ds) {
+            Err(AnkiError::InvalidDeck { problem, .. }) => Some(problem),
+            _ => None,
+        };
+        assert_eq!(problem(&[deck(1, "A")]), Some(DeckProblem::InvalidId(1)));
+        assert_eq!(problem(&[deck(0, "A")]), Some(DeckProblem::InvalidId(0)));
+        assert_eq!(
+            problem(&[deck(MAX_ID, "A")]),
+            Some(DeckProblem::InvalidId(MAX_ID))
+        );
+        assert_eq!(problem(&[deck(2, "A::")]), Some(DeckProblem::BadLevel));
+        assert_eq!(problem(&[deck(2, "A:: B")]), Some(DeckProblem::BadLevel));
+        assert_eq!(problem(&[deck(2, "")]), Some(DeckProblem::BadLevel));
+        assert_eq!(
+            problem(&[deck(2, "A\nB")]),
+            Some(DeckProblem::ControlCharacter)
+        );
+        assert_eq!(
+            problem(&[deck(2, "A"), deck(2, "B")]),
+            Some(DeckProblem::DuplicateId(2))
+        );
+        assert_eq!(
+            problem(&[deck(2, "Exam"), deck(3, "EXAM")]),
+            Some(DeckProblem::DuplicateName)
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! Finding content roots and files on disk, and loading them into analysed
+//! workspaces. The only module of the CLI that reads content from disk.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use examkit_check::config::{CONFIG_FILE, Config};
+use examkit_check::{Analysis, analyse};
+use examkit_model::{SourceFile, Workspace};
+use examkit_syntax::{Diagnostic, LineIndex};
+use rayon::prelude::*;
+
+/// A failure that stops a command (exit code 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The configuration file of a root, with its own diagnostics.
+#[derive(Debug)]
+pub struct ConfigFile {
+    /// Its path.
+    pub path: Arc<Path>,
+    /// Its text.
+    pub text: String,
+    /// Its line index.
+    pub line_index: LineIndex,
+    /// Problems in it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One content root, analysed.
+#[derive(Debug)]
+pub struct LoadedRoot {
+    /// The root folder.
+    pub root: PathBuf,
+    /// Its configuration file, when it has one.
+    pub config_file: Option<ConfigFile>,
+    /// The analysis of every content file under it.
+    pub analysis: Analysis,
+    /// Which files were asked for (the others are loaded for their ids).
+    pub requested: Vec<bool>,
+}
+
+/// The content root for the current folder: the nearest folder upwards with
+/// an `examkit.toml`, else `./content`.
+pub fn default_root(cwd: &Path) -> Result<PathBuf, LoadError> {
+    if let Some(root) = cwd.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()) {
+        return Ok(root.to_path_buf());
+    }
+    let content = cwd.join("content");
+    if content.is_dir() {
+        return Ok(content);
+    }
+    Err(LoadError(format!(
+        "no content found: neither an {CONFIG_FILE} in {} or a folder above it, nor a content/ folder; name the files or folders to check",
+        cwd.display()
+    )))
+}
+
+fn is_content_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Every YAML file under `dir`, skipping hidden folders and build output.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = fs::read_dir(dir)
+        .map_err(|e| LoadError(format!("cannot read folder {}: {e}", dir.display())))?;
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            if !name.starts_with('.') && name != "node_modules" && name != "target" {
+                walk(&path, out)?;
+            }
+        } else if is_content_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The content root a file belongs to: the nearest folder upwards with an
+/// `examkit.toml`, else `fallback`.
+fn root_of(path: &Path, fallback: &Path) -> PathBuf {
+    path.ancestors()
+        .skip(1)
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map_or_else(|| fallback.to_path_buf(), Path::to_path_buf)
+}
+
+/// Loads the content under `paths` (or the default root), grouped by
+/// content root. Every file of a root is analysed, so cross-references see
+/// the whole root; only the files under `paths` are marked requested.
+pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Vec<LoadedRoot>, LoadError> {
+    let paths = if paths.is_empty() {
+        vec![default_root(cwd)?]
+    } else {
+        paths.to_vec()
+    };
+    let mut requested: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in &paths {
+        let meta = fs::metadata(path)
+            .map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)?;
+            for file in files {
+                let root = root_of(&file, path);
+                requested.entry(root).or_default().push(file);
+            }
+        } else {
+            let fallback = path.parent().unwrap_or(Path::new("."));
+            let root = root_of(path, fallback);
+            requested.entry(root).or_default().push(path.clone());
+        }
+    }
+    requested
+        .into_iter()
+        .map(|(root, files)| load_root(&root, &files))
+        .collect()
+}
+
+fn load_root(root: &Path, requested_files: &[PathBuf]) -> Result<LoadedRoot, LoadError> {
+    let config_path = root.join(CONFIG_FILE);
+    let has_config = config_path.is_file();
+    let mut files = Vec::new();
+    if has_config {
+        walk(root, &mut files)?;
+    }
+    for file in requested_files {
+        if !files.contains(file) {
+            files.push(file.clone());
+        }
+    }
+    let sources: Vec<SourceFile> = files
+        .par_iter()
+        .map(|path| {
+            let shared: Arc<Path> = Arc::from(path.as_path());
+            match fs::read(path) {
+                Ok(bytes) => SourceFile::from_bytes(shared, &bytes),
+                Err(error) => SourceFile::unreadable(shared, &error),
+            }
+        })
+        .collect();
+    let workspace = Workspace::new(sources);
+    let (config, config_file) = if has_config {
+        let text = fs::read_to_string(&config_path)
+            .map_err(|e| LoadError(format!("cannot read {}: {e}", config_path.display())))?;
+        let (config, diagnostics) = Config::parse(&text);
+        let file = ConfigFile {
+            path: Arc::from(config_path.as_path()),
+            line_index: LineIndex::new(&text),
+            text,
+            diagnostics,
+        };
+        (config, Some(file))
+    } else {
+        (Config::default(), None)
+    };
+    let relative_paths: Vec<String> = workspace
+        .files
+        .iter()
+        .map(|f| {
+            f.path
+                .strip_prefix(root)
+                .unwrap_or(&f.path)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let requested: Vec<bool> = workspace
+        .files
+        .iter()
+        .map(|f| requested_files.iter().any(|r| r.as_path() == f.path.as_ref()))
+        .collect();
+    let analysis = analyse(workspace, &config, &|i| relative_paths[i].clone());
+    Ok(LoadedRoot {
+        root: root.to_path_buf(),
+        config_file,
+        analysis,
+        requested,
+    })
+}
