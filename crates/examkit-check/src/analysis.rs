@@ -21,7 +21,11 @@ pub struct Analysis {
 /// own (syntax, schema, semantic) diagnostics. `relative` gives a file's path
 /// relative to its content root for per-path configuration.
 #[must_use]
-pub fn analyse(workspace: Workspace, config: &Config, relative: &(dyn Fn(usize) -> String + Sync)) -> Analysis {
+pub fn analyse(
+    workspace: Workspace,
+    config: &Config,
+    relative: &(dyn Fn(usize) -> String + Sync),
+) -> Analysis {
     let mut diagnostics: Vec<Vec<Diagnostic>> = workspace
         .files
         .iter()
@@ -39,7 +43,9 @@ pub fn analyse(workspace: Workspace, config: &Config, relative: &(dyn Fn(usize) 
         let Some(per_file) = diagnostics.get_mut(file) else {
             continue;
         };
-        if let Some(severity) = config.severity(diagnostic.code, diagnostic.severity, &relative(file)) {
+        if let Some(severity) =
+            config.severity(diagnostic.code, diagnostic.severity, &relative(file))
+        {
             diagnostic.severity = severity;
             per_file.push(diagnostic);
         }

@@ -108,13 +108,11 @@ impl Config {
                         }
                         diagnostics.push(d);
                     }
-                    Some(info) if !info.configurable => diagnostics.push(
-                        Diagnostic::error(
-                            CONFIG_CODE,
-                            range,
-                            format!("`{code}` reports invalid content and cannot be configured"),
-                        ),
-                    ),
+                    Some(info) if !info.configurable => diagnostics.push(Diagnostic::error(
+                        CONFIG_CODE,
+                        range,
+                        format!("`{code}` reports invalid content and cannot be configured"),
+                    )),
                     Some(_) => {}
                 }
             }
@@ -143,10 +141,10 @@ impl Config {
     pub fn severity(&self, code: &str, default: Severity, relative_path: &str) -> Option<Severity> {
         let mut level = self.rules.get(code).copied();
         for o in &self.overrides {
-            if o.patterns.iter().any(|p| glob_match(p, relative_path)) {
-                if let Some(l) = o.rules.get(code) {
-                    level = Some(*l);
-                }
+            if o.patterns.iter().any(|p| glob_match(p, relative_path))
+                && let Some(l) = o.rules.get(code)
+            {
+                level = Some(*l);
             }
         }
         match level {
@@ -180,7 +178,9 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
         match (p.first(), s.first()) {
             (None, None) => true,
             (Some(&"**"), _) => segments(&p[1..], s) || (!s.is_empty() && segments(p, &s[1..])),
-            (Some(pat), Some(seg)) => segment(pat.as_bytes(), seg.as_bytes()) && segments(&p[1..], &s[1..]),
+            (Some(pat), Some(seg)) => {
+                segment(pat.as_bytes(), seg.as_bytes()) && segments(&p[1..], &s[1..])
+            }
             _ => false,
         }
     }
@@ -225,8 +225,16 @@ mod tests {
             .map(|d| (d.range.slice(text), d.message.as_str()))
             .collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(messages.iter().any(|(at, m)| *at == "\"no/such-rule\"" && m.contains("unknown rule code")));
-        assert!(messages.iter().any(|(at, m)| *at == "\"schema/type\"" && m.contains("cannot be configured")));
+        assert!(
+            messages
+                .iter()
+                .any(|(at, m)| *at == "\"no/such-rule\"" && m.contains("unknown rule code"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|(at, m)| *at == "\"schema/type\"" && m.contains("cannot be configured"))
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod analysis;
 pub mod config;
 pub mod registry;
 pub mod rules;
+pub mod stats;
 
 pub use analysis::{Analysis, analyse};
 pub use config::Config;

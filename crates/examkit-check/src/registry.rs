@@ -189,7 +189,9 @@ pub static VALIDITY: &[RuleInfo] = &[
 
 /// Every code examkit reports: validity codes, then the configurable rules.
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
-    VALIDITY.iter().chain(crate::rules::ALL.iter().map(|r| r.info()))
+    VALIDITY
+        .iter()
+        .chain(crate::rules::ALL.iter().map(|r| r.info()))
 }
 
 /// The information on `code`, if it is one of examkit's codes.
@@ -210,8 +212,17 @@ mod tests {
             assert!(seen.insert(rule.code), "duplicate code {}", rule.code);
             let (family, name) = rule.code.split_once('/').expect("family/name");
             assert!(!family.is_empty() && !name.is_empty());
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.code);
-            assert!(rule.rationale.len() > 40, "{} needs a real rationale", rule.code);
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                rule.code
+            );
+            assert!(
+                rule.rationale.len() > 40,
+                "{} needs a real rationale",
+                rule.code
+            );
         }
     }
 

@@ -131,7 +131,13 @@ fn recognise_kind(
     report: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Kind> {
-    let names = || Kind::ALL.iter().map(|k| format!("`{}`", k.name())).collect::<Vec<_>>().join(", ");
+    let names = || {
+        Kind::ALL
+            .iter()
+            .map(|k| format!("`{}`", k.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let Some(entry) = root.entry("kind") else {
         if report {
             let first_line_end = text.find('\n').unwrap_or(text.len());
@@ -143,7 +149,10 @@ fn recognise_kind(
                     TextRange::new(start, end),
                     "the file has no `kind:`, so examkit cannot tell what it holds",
                 )
-                .with_help(format!("start the file with `kind:` and one of {}", names())),
+                .with_help(format!(
+                    "start the file with `kind:` and one of {}",
+                    names()
+                )),
             );
         }
         return None;

@@ -72,7 +72,11 @@ pub fn resolve<'s>(root_schema: &'s Value, node: &'s Value) -> Option<&'s Value>
 
 /// The schema for the value under `key` of an object schema.
 #[must_use]
-pub fn property_schema<'s>(root_schema: &'s Value, object: &'s Value, key: &str) -> Option<&'s Value> {
+pub fn property_schema<'s>(
+    root_schema: &'s Value,
+    object: &'s Value,
+    key: &str,
+) -> Option<&'s Value> {
     let object = resolve(root_schema, object)?;
     object.get("properties")?.get(key)
 }

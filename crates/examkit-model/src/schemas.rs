@@ -83,8 +83,7 @@ fn compiled(kind: Kind) -> &'static Compiled {
         let document: Value =
             serde_json::from_str(kind.schema_text()).expect("embedded schema is valid JSON");
         #[allow(clippy::expect_used)]
-        let validator =
-            jsonschema::draft202012::new(&document).expect("embedded schema compiles");
+        let validator = jsonschema::draft202012::new(&document).expect("embedded schema compiles");
         Compiled {
             document,
             validator,

@@ -3,7 +3,10 @@
 /// The candidate closest to `word`, if one is close enough to be a likely
 /// typo: at most a third of the word's length in edits, and at least one edit
 /// (an exact match is no suggestion).
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     let lower = word.to_lowercase();
     candidates

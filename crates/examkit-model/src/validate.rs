@@ -46,13 +46,17 @@ pub fn validate(kind: Kind, root: &Node, json: &Value, source: &str) -> Vec<Diag
         .iter_errors(json)
         .map(|error| {
             let path = instance_path(error.instance_path());
-            let schema_path: Vec<String> = error
-                .schema_path()
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+            let schema_path: Vec<String> =
+                error.schema_path().iter().map(|s| s.to_string()).collect();
             let context = SchemaContext::at(schema(kind), &schema_path);
-            to_diagnostic(error.kind(), error.instance(), &path, &context, root, source)
+            to_diagnostic(
+                error.kind(),
+                error.instance(),
+                &path,
+                &context,
+                root,
+                source,
+            )
         })
         .collect();
     diagnostics.sort_by(|a, b| (a.range.start(), a.code).cmp(&(b.range.start(), b.code)));
@@ -241,7 +245,8 @@ fn to_diagnostic(
             let mut diagnostic = Diagnostic::error(
                 codes::ENUM,
                 place(Anchor::Value, path, root, source),
-                custom.unwrap_or_else(|| format!("{value} is not one of the allowed values: {list}")),
+                custom
+                    .unwrap_or_else(|| format!("{value} is not one of the allowed values: {list}")),
             );
             if let Some(best) = instance
                 .as_str()
@@ -315,22 +320,20 @@ fn to_diagnostic(
             root,
             source,
         ),
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            bounds(
-                custom.unwrap_or_else(|| format!("must be at least {limit}, found {instance}")),
-                path,
-                root,
-                source,
-            )
-        }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            bounds(
-                custom.unwrap_or_else(|| format!("must be at most {limit}, found {instance}")),
-                path,
-                root,
-                source,
-            )
-        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => bounds(
+            custom.unwrap_or_else(|| format!("must be at least {limit}, found {instance}")),
+            path,
+            root,
+            source,
+        ),
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => bounds(
+            custom.unwrap_or_else(|| format!("must be at most {limit}, found {instance}")),
+            path,
+            root,
+            source,
+        ),
         ValidationErrorKind::UniqueItems => Diagnostic::error(
             codes::UNIQUE,
             place(Anchor::Value, path, root, source),
@@ -360,7 +363,11 @@ fn to_diagnostic(
 }
 
 fn bounds(message: String, path: &[PathSegment], root: &Node, source: &str) -> Diagnostic {
-    Diagnostic::error(codes::BOUNDS, place(Anchor::Value, path, root, source), message)
+    Diagnostic::error(
+        codes::BOUNDS,
+        place(Anchor::Value, path, root, source),
+        message,
+    )
 }
 
 fn plural(n: u64) -> &'static str {

@@ -82,16 +82,21 @@ impl Workspace {
     /// The index of the file at `path`.
     #[must_use]
     pub fn file_index(&self, path: &Path) -> Option<usize> {
-        self.files.binary_search_by(|f| f.path.as_ref().cmp(path)).ok()
+        self.files
+            .binary_search_by(|f| f.path.as_ref().cmp(path))
+            .ok()
     }
 
     /// The exam, if exactly one file defines it (or the first of several).
     #[must_use]
     pub fn exam(&self) -> Option<&Exam> {
-        self.index.exams.first().and_then(|&i| match &self.files[i].entity {
-            Some(Entity::Exam(exam)) => Some(exam),
-            _ => None,
-        })
+        self.index
+            .exams
+            .first()
+            .and_then(|&i| match &self.files[i].entity {
+                Some(Entity::Exam(exam)) => Some(exam),
+                _ => None,
+            })
     }
 
     /// The first definition of service `id`.

@@ -71,7 +71,7 @@ pub fn parse_bytes(bytes: &[u8]) -> (String, Parse) {
             let at = offset_u32(String::from_utf8_lossy(valid).len());
             let diagnostic = Diagnostic::error(
                 codes::NOT_UTF8,
-                TextRange::new(at, at + 1),
+                TextRange::new(at, at + 3),
                 format!(
                     "the file is not valid UTF-8: byte 0x{:02X} at byte offset {} cannot start a character",
                     bytes[err.valid_up_to()],
@@ -93,14 +93,16 @@ pub fn parse_bytes(bytes: &[u8]) -> (String, Parse) {
 fn too_large(len: usize) -> Parse {
     Parse {
         root: None,
-        diagnostics: vec![Diagnostic::error(
-            codes::TOO_LARGE,
-            TextRange::empty(0),
-            format!(
-                "the file is {len} bytes; examkit reads files of at most {MAX_FILE_SIZE} bytes"
-            ),
-        )
-        .with_help("split the content into several files")],
+        diagnostics: vec![
+            Diagnostic::error(
+                codes::TOO_LARGE,
+                TextRange::empty(0),
+                format!(
+                    "the file is {len} bytes; examkit reads files of at most {MAX_FILE_SIZE} bytes"
+                ),
+            )
+            .with_help("split the content into several files"),
+        ],
     }
 }
 
@@ -162,6 +164,7 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     root: Option<Node>,
     documents: usize,
+    aliases: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -174,6 +177,7 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             root: None,
             documents: 0,
+            aliases: 0,
             diagnostics: Vec::new(),
         }
     }
@@ -241,14 +245,17 @@ impl<'a> Builder<'a> {
                 });
             }
             Event::Alias(_) => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::ALIAS,
-                        range,
-                        "aliases (`*name`) are not supported in examkit files",
-                    )
-                    .with_help("write the value out in full"),
-                );
+                self.aliases += 1;
+                if self.aliases == 1 {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::ALIAS,
+                            range,
+                            "aliases (`*name`) are not supported in examkit files",
+                        )
+                        .with_help("write the value out in full"),
+                    );
+                }
                 self.push_node(Node {
                     kind: NodeKind::Invalid,
                     range,
@@ -317,7 +324,9 @@ impl<'a> Builder<'a> {
                 }
                 let end = self.collection_end(
                     start,
-                    entries.last().map(|e| e.value.range.end().max(e.key.range.end())),
+                    entries
+                        .last()
+                        .map(|e| e.value.range.end().max(e.key.range.end())),
                     end_hint,
                 );
                 Node {
@@ -326,8 +335,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Frame::Sequence { start, items } => {
-                let end =
-                    self.collection_end(start, items.last().map(|n| n.range.end()), end_hint);
+                let end = self.collection_end(start, items.last().map(|n| n.range.end()), end_hint);
                 Node {
                     kind: NodeKind::Sequence(items),
                     range: TextRange::new(start, end),
@@ -365,13 +373,11 @@ impl<'a> Builder<'a> {
             }) => match pending_key.take() {
                 None => {
                     if !matches!(node.kind, NodeKind::Scalar(_) | NodeKind::Invalid) {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                codes::COMPLEX_KEY,
-                                node.range,
-                                "a mapping key must be a plain name, not a mapping or a sequence",
-                            ),
-                        );
+                        self.diagnostics.push(Diagnostic::error(
+                            codes::COMPLEX_KEY,
+                            node.range,
+                            "a mapping key must be a plain name, not a mapping or a sequence",
+                        ));
                     }
                     *pending_key = Some(node);
                 }
@@ -402,7 +408,9 @@ impl<'a> Builder<'a> {
 
     fn scan_error(&mut self, error: &ScanError) {
         let at = self.offset(error.marker().index());
-        let range = self.tab_indent(at).unwrap_or_else(|| word_at(self.text, self.base, at));
+        let range = self
+            .tab_indent(at)
+            .unwrap_or_else(|| word_at(self.text, self.base, at));
         let diagnostic = if self.tab_indent(at).is_some() {
             Diagnostic::error(
                 codes::TAB_INDENT,
@@ -418,13 +426,38 @@ impl<'a> Builder<'a> {
                 }],
             })
         } else {
-            Diagnostic::error(
+            let diagnostic = Diagnostic::error(
                 codes::INVALID_YAML,
                 range,
                 format!("invalid YAML: {}", error.info()),
-            )
+            );
+            match self.open_flow_collection() {
+                Some((bracket, line, column)) => diagnostic.with_help(format!(
+                    "the `{bracket}` at line {line}, column {column} is not closed before this point"
+                )),
+                None => diagnostic,
+            }
         };
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The innermost open `[` or `{`, with its 1-based line and column.
+    fn open_flow_collection(&self) -> Option<(char, usize, usize)> {
+        self.stack.iter().rev().find_map(|frame| {
+            let start = match frame {
+                Frame::Mapping { start, .. } | Frame::Sequence { start, .. } => *start,
+                Frame::Skipped { .. } => return None,
+            };
+            let local = (start - self.base) as usize;
+            let bracket = self.text.get(local..)?.chars().next()?;
+            if bracket != '[' && bracket != '{' {
+                return None;
+            }
+            let before = &self.text[..local];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Some((bracket, line, column))
+        })
     }
 
     /// A tab in the indentation of the error's line or the next two lines:
@@ -452,6 +485,14 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> Parse {
+        if self.aliases > 1
+            && let Some(first) = self.diagnostics.iter_mut().find(|d| d.code == codes::ALIAS)
+        {
+            first.message = format!(
+                "aliases (`*name`) are not supported in examkit files; this is the first of {}",
+                self.aliases
+            );
+        }
         while let Some(frame) = self.stack.pop() {
             let node = self.close(frame, None);
             self.push_node(node);

@@ -57,10 +57,10 @@ impl Scalar {
         if let Some(int) = parse_int(t) {
             return ScalarValue::Int(int);
         }
-        if looks_like_float(t) {
-            if let Ok(float) = t.parse::<f64>() {
-                return ScalarValue::Float(float);
-            }
+        if looks_like_float(t)
+            && let Ok(float) = t.parse::<f64>()
+        {
+            return ScalarValue::Float(float);
         }
         ScalarValue::Str(t)
     }

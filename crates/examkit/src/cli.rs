@@ -25,6 +25,63 @@ pub enum Command {
     },
     /// List every diagnostic code with its default severity.
     Rules,
+    /// Count the content per domain, task, question type, difficulty and service.
+    Stats(StatsArgs),
+    /// Export the content for learners: an Anki deck or the JSON bundle.
+    Export(ExportArgs),
+    /// Run the language server on standard input and output.
+    Lsp,
+}
+
+/// Output formats of `stats`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// Tables for people.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The content root. Default: found from the current folder.
+    pub root: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+    pub format: StatsFormat,
+}
+
+/// What `export` writes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// An Anki package (`.apkg`) that updates in place on re-import.
+    Anki,
+    /// The JSON bundle described by `schema/export.schema.json`.
+    Json,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write.
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    /// The content root. Default: found from the current folder.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// The output file. Default: `dist/<exam id>.apkg` or `dist/<exam id>.json`.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Only questions of these domains, e.g. `--domain 1` (repeatable).
+    #[arg(long)]
+    pub domain: Vec<String>,
+    /// Only questions of these tasks, e.g. `--task 3.1` (repeatable).
+    #[arg(long)]
+    pub task: Vec<String>,
+    /// Only questions with these tags (repeatable).
+    #[arg(long)]
+    pub tag: Vec<String>,
 }
 
 /// Output formats of `check`.

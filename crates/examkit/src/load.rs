@@ -38,8 +38,6 @@ pub struct ConfigFile {
 /// One content root, analysed.
 #[derive(Debug)]
 pub struct LoadedRoot {
-    /// The root folder.
-    pub root: PathBuf,
     /// Its configuration file, when it has one.
     pub config_file: Option<ConfigFile>,
     /// The analysis of every content file under it.
@@ -187,13 +185,37 @@ fn load_root(root: &Path, requested_files: &[PathBuf]) -> Result<LoadedRoot, Loa
     let requested: Vec<bool> = workspace
         .files
         .iter()
-        .map(|f| requested_files.iter().any(|r| r.as_path() == f.path.as_ref()))
+        .map(|f| {
+            requested_files
+                .iter()
+                .any(|r| r.as_path() == f.path.as_ref())
+        })
         .collect();
     let analysis = analyse(workspace, &config, &|i| relative_paths[i].clone());
     Ok(LoadedRoot {
-        root: root.to_path_buf(),
         config_file,
         analysis,
         requested,
     })
+}
+
+/// Loads one content root: `root` if given, else the default root. Fails
+/// when the path holds no content root.
+pub fn load_content_root(root: Option<&Path>, cwd: &Path) -> Result<LoadedRoot, LoadError> {
+    let root = match root {
+        Some(root) => root.to_path_buf(),
+        None => default_root(cwd)?,
+    };
+    let mut roots = load(&[root.clone()], cwd)?;
+    match roots.len() {
+        1 => Ok(roots.remove(0)),
+        0 => Err(LoadError(format!(
+            "no content files under {}",
+            root.display()
+        ))),
+        n => Err(LoadError(format!(
+            "{} holds {n} content roots; name one of them",
+            root.display()
+        ))),
+    }
 }

@@ -45,6 +45,9 @@ fn run(cli: &Cli) -> ExitStatus {
         Command::Check(args) => commands::check::run(args, &cwd),
         Command::Explain { code } => commands::explain::explain(code),
         Command::Rules => Ok(commands::explain::rules()),
+        Command::Stats(args) => commands::stats::run(args, &cwd),
+        Command::Export(args) => commands::export::run(args, &cwd),
+        Command::Lsp => commands::lsp::run(),
     };
     result.unwrap_or_else(|error| {
         eprintln!("examkit: {error}");
@@ -56,7 +59,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // A defect must not end in a panic's exit code 101: report it and exit 2.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("examkit: internal error: {info}\nThis is a bug in examkit; please report it with the input that caused it.");
+        eprintln!(
+            "examkit: internal error: {info}\nThis is a bug in examkit; please report it with the input that caused it."
+        );
     }));
     match std::panic::catch_unwind(|| run(&cli)) {
         Ok(status) => status.into(),

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use examkit_syntax::Severity;
 
+use crate::ExitStatus;
 use crate::cli::{CheckArgs, Deny, Format};
 use crate::load::{LoadError, load};
 use crate::output::write_output;
 use crate::render::{FileView, Report, display_path, render};
-use crate::ExitStatus;
 
 /// Runs the check and prints (or writes) the report.
 pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
@@ -17,15 +17,15 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
     let mut files = Vec::new();
     let mut files_checked = 0;
     for root in &roots {
-        if let Some(config) = &root.config_file {
-            if !config.diagnostics.is_empty() {
-                files.push(FileView {
-                    display: display_path(&config.path, cwd),
-                    text: &config.text,
-                    line_index: &config.line_index,
-                    diagnostics: config.diagnostics.iter().collect(),
-                });
-            }
+        if let Some(config) = &root.config_file
+            && !config.diagnostics.is_empty()
+        {
+            files.push(FileView {
+                display: display_path(&config.path, cwd),
+                text: &config.text,
+                line_index: &config.line_index,
+                diagnostics: config.diagnostics.iter().collect(),
+            });
         }
         let workspace = &root.analysis.workspace;
         for (i, file) in workspace.files.iter().enumerate() {

@@ -31,7 +31,10 @@ pub fn explain(code: &str) -> Result<ExitStatus, LoadError> {
         let _ = writeln!(out, "\nFindings come with a fix.");
     }
     if !rule.configurable {
-        let _ = writeln!(out, "\nThis reports invalid content; it cannot be turned off.");
+        let _ = writeln!(
+            out,
+            "\nThis reports invalid content; it cannot be turned off."
+        );
     }
     print!("{out}");
     Ok(ExitStatus::Success)

@@ -2,3 +2,6 @@
 
 pub mod check;
 pub mod explain;
+pub mod export;
+pub mod lsp;
+pub mod stats;

@@ -36,7 +36,7 @@ pub fn render(report: &Report<'_>) -> String {
             let _ = write!(properties, ",title={}", escape_property(d.code));
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
-                message.push_str("\n");
+                message.push('\n');
                 message.push_str(help);
             }
             let _ = writeln!(out, "::{level} {properties}::{}", escape_data(&message));

@@ -3,9 +3,7 @@
 use std::fmt::{self, Write};
 
 use examkit_syntax::{Diagnostic, Severity};
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
 use super::Report;
 
@@ -44,7 +42,11 @@ impl miette::Diagnostic for Snippet<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let help = self.diagnostic.help.as_ref();
-        let fix = self.diagnostic.fix.as_ref().map(|f| format!("fix available: {}", f.title));
+        let fix = self
+            .diagnostic
+            .fix
+            .as_ref()
+            .map(|f| format!("fix available: {}", f.title));
         match (help, fix) {
             (Some(h), Some(f)) => Some(Box::new(format!("{h}\n{f}"))),
             (Some(h), None) => Some(Box::new(h.clone())),
@@ -86,14 +88,19 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for file in &report.files {
-        let source = NamedSource::new(file.display.clone(), file.text.to_owned()).with_language("yaml");
+        let source =
+            NamedSource::new(file.display.clone(), file.text.to_owned()).with_language("yaml");
         for diagnostic in &file.diagnostics {
             let snippet = Snippet {
                 diagnostic,
                 source: &source,
             };
             if handler.render_report(&mut out, &snippet).is_err() {
-                let _ = writeln!(out, "{}: {}: {}", file.display, diagnostic.code, diagnostic.message);
+                let _ = writeln!(
+                    out,
+                    "{}: {}: {}",
+                    file.display, diagnostic.code, diagnostic.message
+                );
             }
             out.push('\n');
         }
@@ -103,7 +110,11 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
     let infos = report.count(Severity::Info);
     let files = report.files_checked;
     if errors + warnings + infos == 0 {
-        let _ = writeln!(out, "All checks passed: {files} file{} clean.", plural(files));
+        let _ = writeln!(
+            out,
+            "All checks passed: {files} file{} clean.",
+            plural(files)
+        );
     } else {
         let _ = writeln!(
             out,
