@@ -206,7 +206,7 @@ pub fn load_content_root(root: Option<&Path>, cwd: &Path) -> Result<LoadedRoot, 
         Some(root) => root.to_path_buf(),
         None => default_root(cwd)?,
     };
-    let mut roots = load(&[root.clone()], cwd)?;
+    let mut roots = load(std::slice::from_ref(&root), cwd)?;
     match roots.len() {
         1 => Ok(roots.remove(0)),
         0 => Err(LoadError(format!(
