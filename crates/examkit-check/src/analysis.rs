@@ -6,7 +6,7 @@ use examkit_syntax::Diagnostic;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::rules::{ALL, Findings};
+use crate::rules::{ALL, Context, Findings};
 
 /// The findings of every file of a workspace.
 #[derive(Debug)]
@@ -31,14 +31,16 @@ pub fn analyse(
         .iter()
         .map(|f| f.diagnostics.clone())
         .collect();
+    let cx = Context::new(&workspace);
     let findings: Vec<Findings> = ALL
         .par_iter()
         .map(|rule| {
             let mut out = Findings::default();
-            rule.check(&workspace, &mut out);
+            rule.check(&cx, &mut out);
             out
         })
         .collect();
+    drop(cx);
     for (file, mut diagnostic) in findings.into_iter().flat_map(|f| f.items) {
         let Some(per_file) = diagnostics.get_mut(file) else {
             continue;

@@ -119,4 +119,7 @@ pub struct CheckArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Apply the fixes that findings carry, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
 }

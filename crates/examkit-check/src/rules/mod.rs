@@ -1,16 +1,58 @@
-//! The configurable rules: cross-reference, item-writing and bank-wide checks.
+//! The configurable rules: cross-reference, item-writing, coverage and
+//! bank-wide checks. Each rule reads the typed model and the workspace
+//! index, never raw text alone.
+
+mod bank;
+mod coverage;
+pub(crate) mod edits;
+mod item;
+mod names;
+mod xref;
+
+use std::sync::OnceLock;
 
 use examkit_model::Workspace;
 use examkit_syntax::Diagnostic;
 
 use crate::registry::RuleInfo;
+use names::{Catalog, Mention, all_mentions};
+
+/// What rules read: the workspace and what several rules derive from it,
+/// computed once on first use.
+pub struct Context<'w> {
+    /// The analysed workspace.
+    pub workspace: &'w Workspace,
+    catalog: OnceLock<Catalog<'w>>,
+    mentions: OnceLock<Vec<Mention>>,
+}
+
+impl<'w> Context<'w> {
+    /// A context over `workspace`.
+    #[must_use]
+    pub fn new(workspace: &'w Workspace) -> Self {
+        Self {
+            workspace,
+            catalog: OnceLock::new(),
+            mentions: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn catalog(&self) -> &Catalog<'w> {
+        self.catalog.get_or_init(|| Catalog::new(self.workspace))
+    }
+
+    pub(crate) fn mentions(&self) -> &[Mention] {
+        self.mentions
+            .get_or_init(|| all_mentions(self.workspace, self.catalog()))
+    }
+}
 
 /// One check over the workspace.
 pub trait Rule: Sync {
     /// The rule's code, severity and rationale.
     fn info(&self) -> &'static RuleInfo;
     /// Runs the rule, reporting findings into `out`.
-    fn check(&self, workspace: &Workspace, out: &mut Findings);
+    fn check(&self, cx: &Context<'_>, out: &mut Findings);
 }
 
 /// Findings of one rule, each tagged with its file's index in the workspace.
@@ -27,4 +69,33 @@ impl Findings {
 }
 
 /// Every configurable rule, in the order they run.
-pub static ALL: &[&dyn Rule] = &[];
+pub static ALL: &[&dyn Rule] = &[
+    &xref::UnknownService,
+    &xref::UnknownTask,
+    &xref::DuplicateId,
+    &xref::TaskOutsideExam,
+    &names::ServiceName,
+    &names::LegacyName,
+    &names::FeatureAsService,
+    &names::UnlistedService,
+    &names::OutOfScope,
+    &names::OutOfScopeMention,
+    &coverage::DomainWeights,
+    &coverage::TaskWithoutQuestions,
+    &coverage::UnreferencedService,
+    &item::AllOfTheAbove,
+    &item::NoneOfTheAbove,
+    &item::ComplexOption,
+    &item::AbsoluteTerm,
+    &item::VagueFrequency,
+    &item::NegativeStem,
+    &item::LongestKey,
+    &item::WordRepeat,
+    &item::DuplicateOption,
+    &item::OptionCount,
+    &item::SelectCue,
+    &item::MissingRationale,
+    &item::ThinExplanation,
+    &bank::NearDuplicate,
+    &bank::KeyPosition,
+];

@@ -13,7 +13,20 @@ use crate::render::{FileView, Report, display_path, render};
 
 /// Runs the check and prints (or writes) the report.
 pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
-    let roots = load(&args.paths, cwd)?;
+    let mut roots = load(&args.paths, cwd)?;
+    if args.fix {
+        let fixed = apply_fixes(&roots)?;
+        if fixed.edits > 0 {
+            eprintln!(
+                "Fixed {} problem{} in {} file{}.",
+                fixed.edits,
+                if fixed.edits == 1 { "" } else { "s" },
+                fixed.files,
+                if fixed.files == 1 { "" } else { "s" }
+            );
+            roots = load(&args.paths, cwd)?;
+        }
+    }
     let mut files = Vec::new();
     let mut files_checked = 0;
     for root in &roots {
@@ -68,4 +81,51 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// How much `--fix` changed.
+struct Fixed {
+    edits: usize,
+    files: usize,
+}
+
+/// Applies every fix of the requested files' diagnostics. Edits that overlap
+/// an edit already taken are left for a later run; each file is written
+/// atomically.
+fn apply_fixes(roots: &[crate::load::LoadedRoot]) -> Result<Fixed, LoadError> {
+    let mut fixed = Fixed { edits: 0, files: 0 };
+    for root in roots {
+        let workspace = &root.analysis.workspace;
+        for (i, file) in workspace.files.iter().enumerate() {
+            if !root.requested[i] {
+                continue;
+            }
+            let mut edits: Vec<&examkit_syntax::Edit> = root.analysis.diagnostics[i]
+                .iter()
+                .filter_map(|d| d.fix.as_ref())
+                .flat_map(|f| &f.edits)
+                .collect();
+            if edits.is_empty() {
+                continue;
+            }
+            edits.sort_by_key(|e| std::cmp::Reverse((e.range.start(), e.range.end())));
+            let mut text = file.text.clone();
+            let mut floor = u32::MAX;
+            let mut applied = 0;
+            for edit in edits {
+                if edit.range.end() > floor || (edit.range.is_empty() && edit.range.end() == floor)
+                {
+                    continue;
+                }
+                text.replace_range(edit.range.to_usize(), &edit.replacement);
+                floor = edit.range.start();
+                applied += 1;
+            }
+            write_output(&file.path, text.as_bytes())
+                .map_err(|e| LoadError(format!("cannot write {}: {e}", file.path.display())))?;
+            fixed.edits += applied;
+            fixed.files += 1;
+        }
+    }
+    Ok(fixed)
 }
