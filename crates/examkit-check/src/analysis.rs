@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::rules::{ALL, Context, Findings};
+use crate::suppress::{is_suppressed, suppressions};
 
 /// The findings of every file of a workspace.
 #[derive(Debug)]
@@ -51,6 +52,16 @@ pub fn analyse(
             diagnostic.severity = severity;
             per_file.push(diagnostic);
         }
+    }
+    for (file, per_file) in workspace.files.iter().zip(&mut diagnostics) {
+        let (suppressions, problems) = suppressions(&file.text, file.tree.as_ref());
+        if !suppressions.is_empty() {
+            per_file.retain(|d| {
+                crate::registry::lookup(d.code).is_none_or(|r| !r.configurable)
+                    || !is_suppressed(d, &suppressions)
+            });
+        }
+        per_file.extend(problems);
     }
     for per_file in &mut diagnostics {
         per_file.sort_by(|a, b| {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod registry;
 pub mod rules;
 pub mod stats;
+mod suppress;
 mod text;
 
 pub use analysis::{Analysis, analyse};

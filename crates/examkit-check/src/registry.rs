@@ -185,6 +185,12 @@ pub static VALIDITY: &[RuleInfo] = &[
         "Multiple-response questions are scored all-or-nothing: the candidate must choose every correct option, and the stem says how many. `select` states that number, so it must equal the number of options marked `correct: true`.",
         Some("select: 2\noptions:\n  - { text: A, correct: true }\n  - { text: B }\n"),
     ),
+    validity(
+        "config/invalid",
+        "The configuration or a suppression comment is invalid.",
+        "`examkit.toml` is TOML with a `[rules]` table of `\"code\" = \"off|info|warning|error\"` and `[[overrides]]` with `paths` globs and `rules`; suppression comments read `# examkit: allow(code, …)`. Codes must be examkit's configurable rule codes (`examkit rules` lists them); validity codes cannot be turned off.",
+        Some("[rules]\n\"item/longest-kye\" = \"off\"\n"),
+    ),
 ];
 
 /// Every code examkit reports: validity codes, then the configurable rules.
@@ -252,6 +258,7 @@ mod tests {
             examkit_model::schema_codes::CONTAINS,
             examkit_model::schema_codes::INVALID,
             examkit_model::semantic_codes::SELECT_MISMATCH,
+            crate::config::CONFIG_CODE,
         ] {
             assert!(lookup(code).is_some(), "{code} is not registered");
         }

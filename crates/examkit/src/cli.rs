@@ -24,13 +24,27 @@ pub enum Command {
         code: String,
     },
     /// List every diagnostic code with its default severity.
-    Rules,
-    /// Count the content per domain, task, question type, difficulty and service.
+    Rules {
+        /// Print the reference page (docs/rules.md) in Markdown instead.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Count the content per domain, task, question type, difficulty and service,
+    /// against the exam blueprint.
+    #[command(alias = "coverage")]
     Stats(StatsArgs),
     /// Export the content for learners: an Anki deck or the JSON bundle.
     Export(ExportArgs),
     /// Run the language server on standard input and output.
     Lsp,
+    /// Print a shell completion script, e.g. `examkit completions bash > /etc/bash_completion.d/examkit`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `examkit man > examkit.1`.
+    Man,
 }
 
 /// Output formats of `stats`.
@@ -122,4 +136,8 @@ pub struct CheckArgs {
     /// Apply the fixes that findings carry, then report what remains.
     #[arg(long)]
     pub fix: bool,
+    /// Report only files changed since this git revision (committed, staged
+    /// or not), while cross-references still see the whole content root.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }

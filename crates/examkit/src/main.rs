@@ -44,10 +44,12 @@ fn run(cli: &Cli) -> ExitStatus {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cwd),
         Command::Explain { code } => commands::explain::explain(code),
-        Command::Rules => Ok(commands::explain::rules()),
+        Command::Rules { markdown } => Ok(commands::explain::rules(*markdown)),
         Command::Stats(args) => commands::stats::run(args, &cwd),
         Command::Export(args) => commands::export::run(args, &cwd),
         Command::Lsp => commands::lsp::run(),
+        Command::Completions { shell } => Ok(commands::docs::completions(*shell)),
+        Command::Man => commands::docs::man(),
     };
     result.unwrap_or_else(|error| {
         eprintln!("examkit: {error}");

@@ -27,6 +27,10 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
             roots = load(&args.paths, cwd)?;
         }
     }
+    let changed = match &args.changed_since {
+        Some(rev) => Some(changed_files(rev, cwd)?),
+        None => None,
+    };
     let mut files = Vec::new();
     let mut files_checked = 0;
     for root in &roots {
@@ -44,6 +48,13 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
         for (i, file) in workspace.files.iter().enumerate() {
             if !root.requested[i] {
                 continue;
+            }
+            if let Some(changed) = &changed {
+                let absolute = cwd.join(&file.path);
+                let absolute = absolute.canonicalize().unwrap_or(absolute);
+                if !changed.contains(&absolute) {
+                    continue;
+                }
             }
             files_checked += 1;
             let diagnostics = &root.analysis.diagnostics[i];
@@ -128,4 +139,39 @@ fn apply_fixes(roots: &[crate::load::LoadedRoot]) -> Result<Fixed, LoadError> {
         }
     }
     Ok(fixed)
+}
+
+/// The files git reports as changed since `rev` (committed, staged or in
+/// the working tree) plus untracked ones, as canonical paths.
+fn changed_files(
+    rev: &str,
+    cwd: &Path,
+) -> Result<std::collections::BTreeSet<std::path::PathBuf>, LoadError> {
+    let git = |args: &[&str]| -> Result<String, LoadError> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .map_err(|e| LoadError(format!("--changed-since needs git: {e}")))?;
+        if !output.status.success() {
+            return Err(LoadError(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = Path::new(top.trim());
+    let mut names = git(&["diff", "--name-only", "--no-renames", rev, "--"])?;
+    names.push_str(&git(&["ls-files", "--others", "--exclude-standard"])?);
+    Ok(names
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let path = top.join(l);
+            path.canonicalize().unwrap_or(path)
+        })
+        .collect())
 }
