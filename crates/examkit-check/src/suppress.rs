@@ -88,7 +88,7 @@ fn first_content_offset(text: &str, from: usize) -> Option<usize> {
         let trimmed = line.trim_start();
         if !trimmed.is_empty() && !trimmed.starts_with('#') {
             let mut offset = start + (line.len() - trimmed.len());
-            let after_dash = trimmed.trim_start_matches(|c| c == '-' || c == ' ');
+            let after_dash = trimmed.trim_start_matches(['-', ' ']);
             if trimmed.starts_with("- ") && !after_dash.is_empty() {
                 offset = start + (line.len() - after_dash.len());
             }

@@ -96,10 +96,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 /// The content root a file belongs to: the nearest folder upwards with an
 /// `examkit.toml`, else `fallback`.
 fn root_of(path: &Path, fallback: &Path) -> PathBuf {
-    path.ancestors()
+    let root = path
+        .ancestors()
         .skip(1)
         .find(|dir| dir.join(CONFIG_FILE).is_file())
-        .map_or_else(|| fallback.to_path_buf(), Path::to_path_buf)
+        .unwrap_or(fallback);
+    // `questions/x.yaml` has the empty path as its last ancestor: the
+    // current folder.
+    if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root.to_path_buf()
+    }
 }
 
 /// Loads the content under `paths` (or the default root), grouped by
@@ -123,7 +131,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Vec<LoadedRoot>, LoadError>
                 requested.entry(root).or_default().push(file);
             }
         } else {
-            let fallback = path.parent().unwrap_or(Path::new("."));
+            let fallback = path.parent().unwrap_or(Path::new(""));
             let root = root_of(path, fallback);
             requested.entry(root).or_default().push(path.clone());
         }

@@ -177,7 +177,7 @@ rule_info!(
     Error,
     false,
     "Two options (or steps, or answers) are the same or nearly the same.",
-    "Options must be independent and non-overlapping, or the item has two keys or a free elimination (Haladyna et al. 2002, guidelines 19 and 22). Compared after folding case, punctuation and articles, and by the overlap of adjacent word pairs (Jaccard ≥ 0.9).",
+    "Options must be independent and non-overlapping, or the item has two keys or a free elimination (Haladyna et al. 2002, guidelines 19 and 22). Compared after folding case, punctuation and articles, and, for options of ten words or more, when at most one word in ten differs.",
     Some("- { text: Amazon Polly }\n- { text: amazon polly. }\n")
 );
 rule_info!(
@@ -244,6 +244,23 @@ pub struct MissingRationale;
 /// `item/thin-explanation`.
 pub struct ThinExplanation;
 
+/// "All of the above" (the first seven) and "none of the above" phrasings:
+/// options the more specific rules report, so the term rules skip them.
+const ABOVE_PHRASES: &[&str] = &[
+    "all of the above",
+    "all the above",
+    "all of these",
+    "all of the options",
+    "both of the above",
+    "both of these",
+    "all of the answers",
+    "none of the above",
+    "none of these",
+    "none of the options",
+    "neither of the above",
+    "none of the answers",
+];
+
 fn starts_with_phrase(text: &str, phrases: &[&str]) -> bool {
     let folded = words(text).collect::<Vec<_>>().join(" ");
     phrases
@@ -258,18 +275,7 @@ impl QuestionRule for AllOfTheAbove {
 
     fn check_question(&self, question: &Question, _: &str, emit: &mut dyn FnMut(Diagnostic)) {
         for text in option_texts(question) {
-            if starts_with_phrase(
-                &text.value,
-                &[
-                    "all of the above",
-                    "all the above",
-                    "all of these",
-                    "all of the options",
-                    "both of the above",
-                    "both of these",
-                    "all of the answers",
-                ],
-            ) {
+            if starts_with_phrase(&text.value, &ABOVE_PHRASES[..7]) {
                 emit(finding(
                     &ALL_OF_THE_ABOVE,
                     text.range,
@@ -287,16 +293,7 @@ impl QuestionRule for NoneOfTheAbove {
 
     fn check_question(&self, question: &Question, _: &str, emit: &mut dyn FnMut(Diagnostic)) {
         for text in option_texts(question) {
-            if starts_with_phrase(
-                &text.value,
-                &[
-                    "none of the above",
-                    "none of these",
-                    "none of the options",
-                    "neither of the above",
-                    "none of the answers",
-                ],
-            ) {
+            if starts_with_phrase(&text.value, &ABOVE_PHRASES[7..]) {
                 emit(finding(&NONE_OF_THE_ABOVE, text.range, "\"none of the above\" tests elimination, not knowledge; write a real distractor".to_owned()));
             }
         }
@@ -368,6 +365,7 @@ impl QuestionRule for AbsoluteTerm {
         let hits: Vec<(bool, TextRange, String)> = question
             .options
             .iter()
+            .filter(|o| !starts_with_phrase(&o.text.value, ABOVE_PHRASES))
             .filter_map(|o| {
                 find_word(source, o.text.range, ABSOLUTES).map(|(r, w)| (o.correct, r, w))
             })
@@ -604,12 +602,25 @@ fn without_names(text: &str) -> String {
 fn content_words(text: &str) -> BTreeSet<String> {
     words(&without_names(text))
         .filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(&w.as_str()))
-        .map(|w| {
-            w.strip_suffix('s')
-                .filter(|s| s.len() >= 4)
-                .map_or(w.clone(), str::to_owned)
-        })
+        .map(|w| stem(&w))
         .collect()
+}
+
+/// A light stemmer: strips one common suffix when at least four letters
+/// remain, so "summarize" and "summarization" share the stem "summar".
+fn stem(word: &str) -> String {
+    const SUFFIXES: &[&str] = &[
+        "izations", "ization", "ations", "ation", "izing", "ized", "izes", "ize", "ings", "ing",
+        "ers", "er", "ed", "s",
+    ];
+    SUFFIXES
+        .iter()
+        .find_map(|suffix| {
+            word.strip_suffix(suffix)
+                .filter(|root| root.chars().count() >= 4)
+        })
+        .unwrap_or(word)
+        .to_owned()
 }
 
 impl QuestionRule for WordRepeat {
@@ -645,20 +656,30 @@ impl QuestionRule for WordRepeat {
     }
 }
 
-/// Adjacent word pairs: order-sensitive, so "A beats B" and "B beats A" differ.
-fn bigrams(folded: &str) -> BTreeSet<String> {
-    let words: Vec<&str> = folded.split(' ').collect();
-    words.windows(2).map(|w| w.join(" ")).collect()
-}
-
-fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let shared = a.intersection(b).count();
-    let union = a.len() + b.len() - shared;
-    if union == 0 {
-        1.0
-    } else {
-        shared as f64 / union as f64
+/// Whether two folded texts are the same, or, for texts of ten words or
+/// more, differ in at most one word in ten (word-level edit distance). Word
+/// order counts, so "A beats B" and "B beats A" are different options.
+fn near_identical(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
     }
+    let a: Vec<&str> = a.split(' ').collect();
+    let b: Vec<&str> = b.split(' ').collect();
+    let longest = a.len().max(b.len());
+    if longest < 10 {
+        return false;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, wa) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, wb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(wa != wb))
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()] * 10 <= longest
 }
 
 impl QuestionRule for DuplicateOption {
@@ -675,13 +696,9 @@ impl QuestionRule for DuplicateOption {
         for texts in groups {
             for (i, b) in texts.iter().enumerate() {
                 let b_folded = folded(&b.value);
-                let b_pairs = bigrams(&b_folded);
-                let duplicate_of = texts[..i].iter().position(|a| {
-                    let a_folded = folded(&a.value);
-                    let a_pairs = bigrams(&a_folded);
-                    a_folded == b_folded
-                        || (a_pairs.len() >= 3 && jaccard(&a_pairs, &b_pairs) >= 0.9)
-                });
+                let duplicate_of = texts[..i]
+                    .iter()
+                    .position(|a| near_identical(&folded(&a.value), &b_folded));
                 if let Some(j) = duplicate_of {
                     emit(finding(
                         &DUPLICATE_OPTION,

@@ -535,12 +535,21 @@ fn out_of_scope(cx: &Context<'_>, out: &mut Findings, keys: bool) {
                     o.text.range.start() <= range.start() && range.end() <= o.text.range.end()
                 })
             };
-            for mention in mentions.iter().filter(|m| {
-                m.file == file
-                    && question.range.start() <= m.range.start()
-                    && m.range.end() <= question.range.end()
-                    && catalog.scope(m) == Scope::Out
-            }) {
+            let out_of_scope: Vec<&Mention> = mentions
+                .iter()
+                .filter(|m| {
+                    m.file == file
+                        && question.range.start() <= m.range.start()
+                        && m.range.end() <= question.range.end()
+                        && catalog.scope(m) == Scope::Out
+                })
+                .collect();
+            // A question whose key is out of scope is reported once, there.
+            let key_reported = out_of_scope.iter().any(|m| in_key(m.range));
+            if !keys && key_reported {
+                continue;
+            }
+            for mention in out_of_scope {
                 let key = in_key(mention.range);
                 if key != keys {
                     continue;

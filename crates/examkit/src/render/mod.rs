@@ -73,10 +73,9 @@ impl LineSpan {
 
 /// The path shown for `path`: relative to `cwd` when inside it, `/`-separated.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
-    path.strip_prefix(cwd)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let relative = path.strip_prefix(cwd).unwrap_or(path);
+    let relative = relative.strip_prefix(".").unwrap_or(relative);
+    relative.to_string_lossy().replace('\\', "/")
 }
 
 /// Renders `report` in `format`. `color` applies to the human format only.
