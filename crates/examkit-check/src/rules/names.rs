@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
 use examkit_model::Workspace;
 use examkit_model::entities::{Entity, Scope, Service};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
@@ -255,19 +256,37 @@ impl<'w> Catalog<'w> {
     }
 }
 
-/// Every mention in every file's prose.
+/// The mentions of file `file` inside `range`, found by binary search in
+/// mentions sorted by file and position.
+pub(crate) fn mentions_in(mentions: &[Mention], file: usize, range: TextRange) -> &[Mention] {
+    let key = |m: &Mention| (m.file, m.range.start());
+    let from = mentions.partition_point(|m| key(m) < (file, range.start()));
+    let to = mentions.partition_point(|m| key(m) < (file, range.end()));
+    &mentions[from..to.max(from)]
+}
+
+/// Every mention in every file's prose, sorted by file and position.
 pub(crate) fn all_mentions(workspace: &Workspace, catalog: &Catalog<'_>) -> Vec<Mention> {
-    let mut mentions = Vec::new();
-    for (file, source) in workspace.files.iter().enumerate() {
-        let Some(root) = &source.tree else { continue };
-        let mut fields = Vec::new();
-        prose_fields(root, &mut fields);
-        for (_, node) in fields {
-            let prose = Prose::of(node, &source.text);
-            catalog.mentions(&prose, file, &mut mentions);
-        }
-    }
-    mentions
+    let per_file: Vec<Vec<Mention>> = workspace
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(file, source)| {
+            let mut mentions = Vec::new();
+            let Some(root) = &source.tree else {
+                return mentions;
+            };
+            let mut fields = Vec::new();
+            prose_fields(root, &mut fields);
+            for (_, node) in fields {
+                let prose = Prose::of(node, &source.text);
+                catalog.mentions(&prose, file, &mut mentions);
+            }
+            mentions.sort_by_key(|m| m.range.start());
+            mentions
+        })
+        .collect();
+    per_file.into_iter().flatten().collect()
 }
 
 /// `xref/service-name`: a misspelt, miscased or wrong-prefix service name.
@@ -441,11 +460,7 @@ impl Rule for UnlistedService {
             for question in &set.questions {
                 let listed: BTreeSet<&str> = question.services.iter().map(|s| s.as_str()).collect();
                 let mut reported = BTreeSet::new();
-                for mention in mentions.iter().filter(|m| {
-                    m.file == file
-                        && question.range.start() <= m.range.start()
-                        && m.range.end() <= question.range.end()
-                }) {
+                for mention in mentions_in(mentions, file, question.range) {
                     let id = catalog.service_id(mention);
                     if listed.contains(id) || !reported.insert(id) {
                         continue;
@@ -535,14 +550,9 @@ fn out_of_scope(cx: &Context<'_>, out: &mut Findings, keys: bool) {
                     o.text.range.start() <= range.start() && range.end() <= o.text.range.end()
                 })
             };
-            let out_of_scope: Vec<&Mention> = mentions
+            let out_of_scope: Vec<&Mention> = mentions_in(mentions, file, question.range)
                 .iter()
-                .filter(|m| {
-                    m.file == file
-                        && question.range.start() <= m.range.start()
-                        && m.range.end() <= question.range.end()
-                        && catalog.scope(m) == Scope::Out
-                })
+                .filter(|m| catalog.scope(m) == Scope::Out)
                 .collect();
             // A question whose key is out of scope is reported once, there.
             let key_reported = out_of_scope.iter().any(|m| in_key(m.range));
