@@ -17,7 +17,7 @@ measure() { # label command... → "wall peak_mb"
   local log
   log=$(mktemp)
   /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>&1 || true
-  awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }' "$log"
+  tail -n 1 "$log" | awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }'
   rm -f "$log"
 }
 

@@ -93,20 +93,25 @@ impl Rule for NearDuplicate {
                     .push(u32::try_from(i).unwrap_or(u32::MAX));
             }
         }
-        let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
+        // Every pair of questions that share a shingle, once per shared
+        // shingle; sorting turns the runs of one pair into its count.
+        let mut co_occurrences: Vec<u64> = Vec::new();
         for list in postings
             .values()
             .filter(|l| l.len() > 1 && l.len() <= MAX_POSTINGS)
         {
             for (x, &a) in list.iter().enumerate() {
                 for &b in &list[x + 1..] {
-                    *shared.entry((a, b)).or_default() += 1;
+                    co_occurrences.push((u64::from(a) << 32) | u64::from(b));
                 }
             }
         }
-        let mut pairs: Vec<((u32, u32), f64)> = shared
-            .into_iter()
-            .filter_map(|((a, b), n)| {
+        co_occurrences.sort_unstable();
+        let mut pairs: Vec<((u32, u32), f64)> = co_occurrences
+            .chunk_by(|x, y| x == y)
+            .filter_map(|run| {
+                let (a, b) = ((run[0] >> 32) as u32, (run[0] & 0xFFFF_FFFF) as u32);
+                let n = u32::try_from(run.len()).unwrap_or(u32::MAX);
                 let (ia, ib) = (&items[a as usize], &items[b as usize]);
                 let union = ia.shingles.len() + ib.shingles.len() - n as usize;
                 let similarity = f64::from(n) / union.max(1) as f64;

@@ -10,10 +10,10 @@
 use std::collections::BTreeSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use rayon::prelude::*;
 use examkit_model::Workspace;
 use examkit_model::entities::{Entity, Scope, Service};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
+use rayon::prelude::*;
 
 use super::{Context, Findings, Rule};
 use crate::registry::RuleInfo;
@@ -206,7 +206,12 @@ impl<'w> Catalog<'w> {
             if miscased && !name.case_insensitive {
                 continue;
             }
-            let rest = text[m.end()..].trim_start().to_lowercase();
+            let rest: String = text[m.end()..]
+                .trim_start()
+                .chars()
+                .take(9)
+                .collect::<String>()
+                .to_lowercase();
             out.push(Mention {
                 file,
                 range: prose.source_range(m.start(), m.end()),
