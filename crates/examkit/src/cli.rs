@@ -96,6 +96,14 @@ pub struct ExportArgs {
     /// Only questions with these tags (repeatable).
     #[arg(long)]
     pub tag: Vec<String>,
+    /// Anki: neither read nor write `examkit.lock`; every note gets the
+    /// time `SOURCE_DATE_EPOCH` (or now), so a re-import updates every note.
+    #[arg(long, conflicts_with = "locked")]
+    pub no_lock: bool,
+    /// Anki: fail (exit 1) instead of changing `examkit.lock` when it is
+    /// missing or out of date (for CI: the committed lock must be current).
+    #[arg(long)]
+    pub locked: bool,
 }
 
 /// Output formats of `check`.

@@ -69,6 +69,14 @@ fn is_content_file(path: &Path) -> bool {
     )
 }
 
+/// `path` without `.` components, so `./questions/a.yaml` and
+/// `questions/a.yaml` name the same file.
+fn clean(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
 /// Every YAML file under `dir`, skipping hidden folders and build output.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let entries = fs::read_dir(dir)
@@ -87,7 +95,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
                 walk(&path, out)?;
             }
         } else if is_content_file(&path) {
-            out.push(path);
+            out.push(clean(&path));
         }
     }
     Ok(())
@@ -133,7 +141,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Vec<LoadedRoot>, LoadError>
         } else {
             let fallback = path.parent().unwrap_or(Path::new(""));
             let root = root_of(path, fallback);
-            requested.entry(root).or_default().push(path.clone());
+            requested.entry(root).or_default().push(clean(path));
         }
     }
     requested

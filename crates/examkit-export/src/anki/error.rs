@@ -38,8 +38,6 @@ pub enum AnkiError {
     },
     /// Writing the SQLite collection failed.
     Sqlite(rusqlite::Error),
-    /// Building the zip archive failed.
-    Zip(zip::result::ZipError),
     /// Encoding the collection's JSON columns failed.
     Json(serde_json::Error),
     /// A file-system operation failed.
@@ -166,7 +164,6 @@ impl fmt::Display for AnkiError {
                 "note type {note_type:?}, template {template:?}: {source}"
             ),
             Self::Sqlite(e) => write!(f, "writing the Anki collection: {e}"),
-            Self::Zip(e) => write!(f, "writing the .apkg archive: {e}"),
             Self::Json(e) => write!(f, "encoding the Anki collection's JSON: {e}"),
             Self::Io {
                 action,
@@ -182,7 +179,6 @@ impl std::error::Error for AnkiError {
         match self {
             Self::Template { source, .. } => Some(source),
             Self::Sqlite(e) => Some(e),
-            Self::Zip(e) => Some(e),
             Self::Json(e) => Some(e),
             Self::Io { source, .. } => Some(source),
             Self::InvalidCreatedMs(_) | Self::InvalidDeck { .. } | Self::InvalidNote { .. } => None,
@@ -193,12 +189,6 @@ impl std::error::Error for AnkiError {
 impl From<rusqlite::Error> for AnkiError {
     fn from(e: rusqlite::Error) -> Self {
         Self::Sqlite(e)
-    }
-}
-
-impl From<zip::result::ZipError> for AnkiError {
-    fn from(e: zip::result::ZipError) -> Self {
-        Self::Zip(e)
     }
 }
 

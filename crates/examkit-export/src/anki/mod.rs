@@ -57,6 +57,7 @@ mod template;
 mod text;
 mod validate;
 
+use std::io;
 use std::path::Path;
 
 pub use cards::{CardGenerator, Requirement, RequirementKind, render_card_count};
@@ -84,14 +85,14 @@ pub struct WriteSummary {
 /// Validates `package` and writes it to `out` as an `.apkg` file, replacing
 /// any existing file atomically.
 ///
-/// The collection is built in a temporary folder, zipped into a temporary
+/// The collection is built in memory, deflated on all cores into a temporary
 /// file next to `out`, flushed to disk and renamed to `out`. The same input
 /// always gives the same bytes.
 ///
 /// # Errors
 /// [`AnkiError::InvalidDeck`], [`AnkiError::InvalidNote`] or
 /// [`AnkiError::InvalidCreatedMs`] for input Anki would not import as given;
-/// [`AnkiError::Io`], [`AnkiError::Sqlite`], [`AnkiError::Zip`] when writing
+/// [`AnkiError::Io`] or [`AnkiError::Sqlite`] when writing
 /// fails. On error nothing is left at `out` (an existing file is untouched)
 /// and no temporary file remains.
 pub fn write_apkg(package: &Package, out: &Path) -> Result<WriteSummary, AnkiError> {
@@ -102,19 +103,16 @@ pub fn write_apkg(package: &Package, out: &Path) -> Result<WriteSummary, AnkiErr
         package.created_ms / 1000,
     )?;
 
-    let work = tempfile::Builder::new()
-        .prefix("examkit-anki-")
-        .tempdir()
-        .map_err(|source| AnkiError::Io {
-            action: "create a temporary folder in",
-            path: std::env::temp_dir(),
-            source,
-        })?;
-    let collection = work.path().join(archive::COLLECTION_ENTRY);
-    sqlite::write_collection(&collection, &rows, &col, package.created_ms)?;
-
-    let bytes = archive::write_atomically(out, |file| {
-        archive::write_zip(&collection, file).map(|_| ())
+    let bytes = sqlite::with_collection_bytes(&rows, &col, package.created_ms, |collection| {
+        archive::write_atomically(out, |file| {
+            archive::write_zip(collection, io::BufWriter::new(file), out).and_then(|w| {
+                w.into_inner().map(|_| ()).map_err(|e| AnkiError::Io {
+                    action: "write",
+                    path: out.to_path_buf(),
+                    source: e.into_error(),
+                })
+            })
+        })
     })?;
     Ok(WriteSummary {
         notes: rows.notes.len(),

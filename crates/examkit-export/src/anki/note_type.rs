@@ -95,6 +95,7 @@ pub const CSS: &str = r#".card {
   --ek-answer-bg: #dafbe1;
   --ek-answer-border: #1a7f37;
   --ek-code-bg: #eff2f5;
+  --ek-wrong: #cf222e;
   font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
   font-size: 19px;
   line-height: 1.5;
@@ -113,6 +114,7 @@ pub const CSS: &str = r#".card {
   --ek-answer-bg: #15301f;
   --ek-answer-border: #3fb950;
   --ek-code-bg: #2d333b;
+  --ek-wrong: #f85149;
 }
 .ek { max-width: 44rem; margin: 0 auto; }
 .ek p { margin: 0.45em 0; }
@@ -177,6 +179,16 @@ hr#answer { border: 0; border-top: 1px solid var(--ek-border); margin: 1.1em 0; 
 .card img { max-width: 100%; height: auto; }
 .card table { border-collapse: collapse; display: block; max-width: 100%; overflow-x: auto; }
 .card th, .card td { border: 1px solid var(--ek-border); padding: 0.3em 0.5em; }
+.ek-instruction { font-size: 0.85em; font-weight: 600; color: var(--ek-muted); margin: 0.5em 0 0.2em; }
+.ek-options .ek-prompts li { background-color: transparent; }
+.ek-keys { letter-spacing: 0.03em; }
+.ek-answer .ek-key-list { font-weight: 400; margin: 0.3em 0 0; padding-left: 1.4em; }
+.ek-why { margin: 0.2em 0 0; padding-left: 1.4em; }
+.ek-why li { margin: 0.3em 0; }
+.ek-mark { font-weight: 700; }
+.ek-right .ek-mark { color: var(--ek-answer-border); }
+.ek-wrong .ek-mark { color: var(--ek-wrong); }
+.ek-use-cases li, .ek-features li { margin: 0.3em 0; }
 @media (max-width: 600px) {
   .card { font-size: 17px; }
   .ek-options ol, .ek-options ul { padding-left: 1.6em; }
@@ -258,7 +270,7 @@ pub static QUESTION: NoteType = NoteType {
     }],
     css: CSS,
     sort_field: 0,
-    modified: 1_795_737_600,
+    modified: 1_795_742_400,
 };
 
 const SERVICE_NAME_FRONT: &str = r#"<div class="ek ek-service">
@@ -338,7 +350,7 @@ pub static SERVICE: NoteType = NoteType {
     ],
     css: CSS,
     sort_field: 0,
-    modified: 1_795_737_600,
+    modified: 1_795_742_400,
 };
 
 #[cfg(test)]

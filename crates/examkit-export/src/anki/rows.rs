@@ -3,11 +3,13 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use rayon::prelude::*;
+
 use super::cards::CardGenerator;
 use super::error::{AnkiError, NoteProblem};
 use super::note_type::NoteKind;
-use super::package::Package;
-use super::text::{field_checksum, strip_html_preserving_media_filenames};
+use super::package::{Note, Package};
+use super::text::{checksum_of_stripped, strip_html_preserving_media_filenames};
 use super::validate;
 
 /// A row of `notes`, with its cards.
@@ -54,39 +56,91 @@ impl Rows {
     }
 }
 
-/// Validates `package` and computes its rows.
+/// What one note contributes to the rows, computed independently of the
+/// other notes (so in parallel).
+struct Prepared {
+    ords: Vec<usize>,
+    tags: String,
+    flds: String,
+    sfld: String,
+    csum: u32,
+}
+
+fn prepare(
+    note: &Note,
+    deck_ids: &HashSet<i64>,
+    question: &CardGenerator,
+    service: &CardGenerator,
+) -> Result<Prepared, NoteProblem> {
+    let first_field = note.fields.first().map_or("", String::as_str);
+    let first_stripped = strip_html_preserving_media_filenames(first_field);
+    validate::note_contents(note, deck_ids, &first_stripped)?;
+    let tags = validate::normalized_tags(&note.tags).map_err(NoteProblem::InvalidTag)?;
+    let generator = match note.note_type {
+        NoteKind::Question => question,
+        NoteKind::Service => service,
+    };
+    let ords = generator.card_ords(&note.fields);
+    if ords.is_empty() {
+        return Err(NoteProblem::NoCards);
+    }
+    let note_type = note.note_type.definition();
+    let csum = checksum_of_stripped(&first_stripped);
+    let sfld = if note_type.sort_field == 0 {
+        first_stripped
+    } else {
+        let sort_field = note
+            .fields
+            .get(note_type.sort_field)
+            .map_or("", String::as_str);
+        strip_html_preserving_media_filenames(sort_field)
+    };
+    Ok(Prepared {
+        ords,
+        tags: join_tags(&tags),
+        flds: note.fields.join("\u{1f}"),
+        sfld,
+        csum,
+    })
+}
+
+/// Validates `package` and computes its rows. The per-note work runs in
+/// parallel; GUID uniqueness and ids follow the package order, and the
+/// first invalid note (by position) is the one reported.
 pub(crate) fn build(package: &Package) -> Result<Rows, AnkiError> {
     let deck_ids = validate::decks(&package.decks)?;
     let question = CardGenerator::new(NoteKind::Question.definition())?;
     let service = CardGenerator::new(NoteKind::Service.definition())?;
 
-    let mut guids = HashSet::new();
+    let prepared: Vec<Result<Prepared, NoteProblem>> = package
+        .notes
+        .par_iter()
+        .map(|note| prepare(note, &deck_ids, &question, &service))
+        .collect();
+
+    let mut guids: HashSet<&str> = HashSet::with_capacity(package.notes.len());
     let mut notes = Vec::with_capacity(package.notes.len());
     let mut note_types = BTreeSet::new();
     let mut next_id = package.created_ms;
-    for (index, note) in package.notes.iter().enumerate() {
+    for (index, (note, prepared)) in package.notes.iter().zip(prepared).enumerate() {
         let invalid = |problem| AnkiError::InvalidNote {
             index,
             guid: note.guid.clone(),
             problem,
         };
-        validate::note(note, &deck_ids, &mut guids).map_err(invalid)?;
-        let tags = validate::normalized_tags(&note.tags)
-            .map_err(|tag| invalid(NoteProblem::InvalidTag(tag)))?;
-        let generator = match note.note_type {
-            NoteKind::Question => &question,
-            NoteKind::Service => &service,
-        };
-        let ords = generator.card_ords(&note.fields);
-        if ords.is_empty() {
-            return Err(invalid(NoteProblem::NoCards));
+        if !validate::guid_is_valid(&note.guid) {
+            return Err(invalid(NoteProblem::InvalidGuid));
         }
+        if !guids.insert(&note.guid) {
+            return Err(invalid(NoteProblem::DuplicateGuid));
+        }
+        let prepared = prepared.map_err(invalid)?;
 
-        let note_type = note.note_type.definition();
         let note_id = next_id;
         next_id = next_id.saturating_add(1);
         let due = i64::try_from(index + 1).unwrap_or(i64::MAX);
-        let cards = ords
+        let cards = prepared
+            .ords
             .into_iter()
             .map(|ord| {
                 let id = next_id;
@@ -100,21 +154,16 @@ pub(crate) fn build(package: &Package) -> Result<Rows, AnkiError> {
                 }
             })
             .collect();
-        let sort_field = note
-            .fields
-            .get(note_type.sort_field)
-            .map_or("", String::as_str);
-        let first_field = note.fields.first().map_or("", String::as_str);
         note_types.insert(note.note_type);
         notes.push(NoteRow {
             id: note_id,
             guid: note.guid.clone(),
-            mid: note_type.id,
+            mid: note.note_type.definition().id,
             modified: note.modified,
-            tags: join_tags(&tags),
-            flds: note.fields.join("\u{1f}"),
-            sfld: strip_html_preserving_media_filenames(sort_field),
-            csum: field_checksum(first_field),
+            tags: prepared.tags,
+            flds: prepared.flds,
+            sfld: prepared.sfld,
+            csum: prepared.csum,
             cards,
         });
     }

@@ -1,16 +1,18 @@
-//! Writes the schema-11 SQLite collection (`collection.anki2`) of a legacy
+//! Builds the schema-11 SQLite collection (`collection.anki2`) of a legacy
 //! package: the table layout of genanki's `APKG_SCHEMA`, one `col` row with
 //! `ver = 11`, and the `notes` and `cards` rows.
+//!
+//! The database is built in memory (SQLite's `memdb` VFS, no journal, one
+//! transaction, prepared statements, indexes created after the rows) and
+//! handed to the zip writer as bytes, without a temporary file.
 
-use std::path::Path;
-
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, MAIN_DB, OpenFlags, params};
 
 use super::col_json::ColJson;
 use super::error::AnkiError;
 use super::rows::Rows;
 
-/// The tables and indexes Anki expects in a schema-11 collection.
+/// The tables of a schema-11 collection.
 const SCHEMA: &str = "
 CREATE TABLE col (
     id              integer primary key,
@@ -76,6 +78,11 @@ CREATE TABLE graves (
     oid             integer not null,
     type            integer not null
 );
+";
+
+/// The indexes Anki expects, created once the rows are in (faster than
+/// maintaining them row by row).
+const INDEXES: &str = "
 CREATE INDEX ix_notes_usn on notes (usn);
 CREATE INDEX ix_cards_usn on cards (usn);
 CREATE INDEX ix_revlog_usn on revlog (usn);
@@ -85,18 +92,47 @@ CREATE INDEX ix_revlog_cid on revlog (cid);
 CREATE INDEX ix_notes_csum on notes (csum);
 ";
 
+/// Estimated collection size above which the memdb VFS (1 GiB at most,
+/// indexes and page overhead included) is not used.
+const MEMDB_LIMIT: usize = 640 << 20;
+
 /// Collection schema version of legacy packages.
 pub(crate) const SCHEMA_VERSION: i64 = 11;
 
-/// Creates the collection file at `path` (which must not exist yet).
-/// `created_ms` becomes the collection's creation and modification times.
-pub(crate) fn write_collection(
-    path: &Path,
+/// Builds the collection in memory and passes its bytes (exactly what the
+/// database file would hold) to `consume`. `created_ms` becomes the
+/// collection's creation and modification times.
+pub(crate) fn with_collection_bytes<T>(
     rows: &Rows,
     col: &ColJson,
     created_ms: i64,
-) -> Result<(), AnkiError> {
-    let mut conn = Connection::open(path)?;
+    consume: impl FnOnce(&[u8]) -> Result<T, AnkiError>,
+) -> Result<T, AnkiError> {
+    // A private in-memory database on the memdb VFS, whose pages are one
+    // contiguous buffer that `serialize` hands out without copying (and
+    // that creating the indexes reads fastest). memdb databases are capped
+    // at 1 GiB, so very large collections use a plain in-memory database,
+    // which `serialize` copies.
+    let estimate: usize = rows
+        .notes
+        .iter()
+        .map(|n| n.flds.len() + n.sfld.len() + n.tags.len() + n.guid.len() + 64)
+        .sum();
+    let name = if estimate < MEMDB_LIMIT {
+        "file:examkit-collection?vfs=memdb"
+    } else {
+        ":memory:"
+    };
+    let mut conn = Connection::open_with_flags(
+        name,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;",
+    )?;
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     tx.execute(
@@ -144,5 +180,7 @@ pub(crate) fn write_collection(
         }
     }
     tx.commit()?;
-    conn.close().map_err(|(_, e)| AnkiError::Sqlite(e))
+    conn.execute_batch(INDEXES)?;
+    let bytes = conn.serialize(MAIN_DB)?;
+    consume(&bytes)
 }

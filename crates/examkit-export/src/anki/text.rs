@@ -30,7 +30,12 @@ pub fn strip_html_preserving_media_filenames(html: &str) -> String {
 /// digits) of the SHA-1 of the stripped first field, read big-endian.
 #[must_use]
 pub fn field_checksum(first_field_html: &str) -> u32 {
-    let text = strip_html_preserving_media_filenames(first_field_html);
+    checksum_of_stripped(&strip_html_preserving_media_filenames(first_field_html))
+}
+
+/// [`field_checksum`] of a field already stripped with
+/// [`strip_html_preserving_media_filenames`].
+pub(crate) fn checksum_of_stripped(text: &str) -> u32 {
     let digest = Sha1::digest(text.as_bytes());
     let mut first4 = [0u8; 4];
     first4.copy_from_slice(&digest[..4]);

@@ -4,7 +4,6 @@ use std::collections::HashSet;
 
 use super::error::{AnkiError, DeckProblem, NoteProblem};
 use super::package::{Deck, Note};
-use super::text::strip_html_preserving_media_filenames;
 
 /// Ids must stay exactly representable in JavaScript (Anki's UI and
 /// AnkiWeb handle them as numbers).
@@ -50,6 +49,11 @@ pub(crate) fn is_valid_tag(tag: &str) -> bool {
         && tag.split("::").all(|level| !level.is_empty())
 }
 
+/// The characters of `s` lower-cased, without allocating.
+fn caseless(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
 /// The note's tags sorted (ignoring case) and without case-insensitive
 /// duplicates, as Anki keeps them; `Err` holds the first invalid tag.
 pub(crate) fn normalized_tags(tags: &[String]) -> Result<Vec<String>, String> {
@@ -57,34 +61,38 @@ pub(crate) fn normalized_tags(tags: &[String]) -> Result<Vec<String>, String> {
         return Err(bad.clone());
     }
     let mut sorted: Vec<String> = tags.to_vec();
-    sorted.sort_by(|a, b| {
-        a.to_lowercase()
-            .cmp(&b.to_lowercase())
-            .then_with(|| a.cmp(b))
-    });
-    sorted.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+    // Lower-case ASCII tags (the usual case): caseless order is byte order.
+    if tags
+        .iter()
+        .all(|t| !t.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()))
+    {
+        sorted.sort_unstable();
+        sorted.dedup();
+        return Ok(sorted);
+    }
+    sorted.sort_by(|a, b| caseless(a).cmp(caseless(b)).then_with(|| a.cmp(b)));
+    sorted.dedup_by(|a, b| caseless(a).eq(caseless(b)));
     Ok(sorted)
 }
 
-/// Checks one note against its note type and the package's decks;
-/// `guids` collects the GUIDs seen so far.
-pub(crate) fn note(
+/// True if the GUID is not empty and has no whitespace or control
+/// characters.
+pub(crate) fn guid_is_valid(guid: &str) -> bool {
+    !guid.is_empty() && !guid.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Checks one note against its note type and the package's decks, except
+/// for its GUID (see [`guid_is_valid`]; uniqueness is checked by the
+/// caller, in package order).
+///
+/// `first_stripped` is the first field after
+/// [`strip_html_preserving_media_filenames`](super::text::strip_html_preserving_media_filenames).
+pub(crate) fn note_contents(
     note: &Note,
     deck_ids: &HashSet<i64>,
-    guids: &mut HashSet<String>,
+    first_stripped: &str,
 ) -> Result<(), NoteProblem> {
     let note_type = note.note_type.definition();
-    if note.guid.is_empty()
-        || note
-            .guid
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(NoteProblem::InvalidGuid);
-    }
-    if !guids.insert(note.guid.clone()) {
-        return Err(NoteProblem::DuplicateGuid);
-    }
     if note.fields.len() != note_type.fields.len() {
         return Err(NoteProblem::FieldCount {
             expected: note_type.fields.len(),
@@ -99,11 +107,7 @@ pub(crate) fn note(
     {
         return Err(NoteProblem::FieldSeparator { field: def.name });
     }
-    let first = note.fields.first().map_or("", String::as_str);
-    if strip_html_preserving_media_filenames(first)
-        .trim()
-        .is_empty()
-    {
+    if first_stripped.trim().is_empty() {
         return Err(NoteProblem::EmptyFirstField);
     }
     if !deck_ids.contains(&note.deck_id) {

@@ -1,14 +1,258 @@
-//! `examkit export`.
+//! `examkit export anki|json`: the Anki package or the JSON bundle of the
+//! content root, refused when the content has errors.
 
-use std::path::Path;
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use examkit_export::anki::write_apkg;
+use examkit_export::content::{Filter, Selection, select};
+use examkit_export::lock::{LOCK_FILE, Lock, StampSummary, stamp_all};
+use examkit_export::{deck, json};
+use examkit_syntax::Severity;
 
 use crate::ExitStatus;
-use crate::cli::ExportArgs;
-use crate::load::LoadError;
+use crate::cli::{ExportArgs, ExportFormat, Format};
+use crate::load::{LoadError, LoadedRoot, default_root, load_content_root};
+use crate::output::write_output;
+use crate::render::{FileView, Report, display_path, render};
 
 /// Exports the content.
-pub fn run(_args: &ExportArgs, _cwd: &Path) -> Result<ExitStatus, LoadError> {
-    Err(LoadError(
-        "export is not available in this build yet".to_owned(),
-    ))
+pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
+    if args.format == ExportFormat::Json && (args.no_lock || args.locked) {
+        return Err(LoadError(
+            "--no-lock and --locked apply to `export anki` only".to_owned(),
+        ));
+    }
+    let root = match &args.root {
+        Some(root) => root.clone(),
+        None => default_root(cwd)?,
+    };
+    let loaded = load_content_root(Some(&root), cwd)?;
+    if refuse_errors(&loaded, cwd) {
+        return Ok(ExitStatus::Findings);
+    }
+    // The lock file sits at the content root: the folder of examkit.toml.
+    let content_root = loaded
+        .config_file
+        .as_ref()
+        .and_then(|c| c.path.parent().map(Path::to_path_buf))
+        .unwrap_or(root);
+    let filter = Filter {
+        domains: args.domain.clone(),
+        tasks: args.task.clone(),
+        tags: args.tag.clone(),
+    };
+    let selection = select(&loaded.analysis.workspace, &filter)
+        .map_err(|e| LoadError(format!("cannot export: {e}")))?;
+    match args.format {
+        ExportFormat::Anki => export_anki(args, cwd, &content_root, &selection),
+        ExportFormat::Json => export_json(args, cwd, &selection),
+    }
+}
+
+fn errors_of(diagnostics: &[examkit_syntax::Diagnostic]) -> Vec<&examkit_syntax::Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+/// Prints the content's errors (as `check` does, errors only) to standard
+/// error and returns true when there are any.
+fn refuse_errors(loaded: &LoadedRoot, cwd: &Path) -> bool {
+    let mut files = Vec::new();
+    if let Some(config) = &loaded.config_file {
+        let errors = errors_of(&config.diagnostics);
+        if !errors.is_empty() {
+            files.push(FileView {
+                display: display_path(&config.path, cwd),
+                text: &config.text,
+                line_index: &config.line_index,
+                diagnostics: errors,
+            });
+        }
+    }
+    let workspace = &loaded.analysis.workspace;
+    for (file, diagnostics) in workspace.files.iter().zip(&loaded.analysis.diagnostics) {
+        let errors = errors_of(diagnostics);
+        if !errors.is_empty() {
+            files.push(FileView {
+                display: display_path(&file.path, cwd),
+                text: &file.text,
+                line_index: &file.line_index,
+                diagnostics: errors,
+            });
+        }
+    }
+    if files.is_empty() {
+        return false;
+    }
+    let report = Report {
+        files,
+        files_checked: workspace.files.len(),
+        cwd,
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", render(&report, Format::Human, color));
+    let errors = report.count(Severity::Error);
+    eprintln!(
+        "examkit: export refused: the content has {errors} error{}; fix {} and export again",
+        if errors == 1 { "" } else { "s" },
+        if errors == 1 { "it" } else { "them" }
+    );
+    true
+}
+
+/// `SOURCE_DATE_EPOCH` when set, else the clock, in seconds.
+fn now() -> Result<i64, LoadError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|&secs| secs > 0)
+            .ok_or_else(|| {
+                LoadError(format!(
+                    "SOURCE_DATE_EPOCH must be a positive number of seconds, not {value:?}"
+                ))
+            }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))),
+    }
+}
+
+/// The output path: `--out`, else `dist/<exam id>.<ext>` under `cwd`.
+fn output_path(args: &ExportArgs, cwd: &Path, exam_id: &str, ext: &str) -> PathBuf {
+    match &args.out {
+        Some(out) if out.is_absolute() => out.clone(),
+        Some(out) => cwd.join(out),
+        None => cwd.join("dist").join(format!("{exam_id}.{ext}")),
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), LoadError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => fs::create_dir_all(parent)
+            .map_err(|e| LoadError(format!("cannot create folder {}: {e}", parent.display()))),
+        _ => Ok(()),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn export_anki(
+    args: &ExportArgs,
+    cwd: &Path,
+    content_root: &Path,
+    selection: &Selection<'_>,
+) -> Result<ExitStatus, LoadError> {
+    let mut build = deck::build(selection);
+    let now = now()?;
+    let lock_path = content_root.join(LOCK_FILE);
+    let lock_note = if args.no_lock {
+        stamp_all(&mut build.package.notes, now);
+        "no lock file".to_owned()
+    } else {
+        let mut lock = match fs::read_to_string(&lock_path) {
+            Ok(text) => Lock::parse(&text).map_err(|e| {
+                LoadError(format!(
+                    "cannot use {}: {e}\n  resolve it, or delete it to start over (every note then gets a new modification time)",
+                    display_path(&lock_path, cwd)
+                ))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Lock::default(),
+            Err(e) => {
+                return Err(LoadError(format!(
+                    "cannot read {}: {e}",
+                    display_path(&lock_path, cwd)
+                )));
+            }
+        };
+        let summary = lock.stamp(
+            &mut build.package.notes,
+            &build.sources,
+            now,
+            selection.filter.is_empty(),
+        );
+        if summary.lock_changed() {
+            if args.locked {
+                eprintln!(
+                    "examkit: {} is out of date ({}); run `examkit export anki` without --locked and commit it",
+                    display_path(&lock_path, cwd),
+                    describe(&summary)
+                );
+                return Ok(ExitStatus::Findings);
+            }
+            // Written before the package: should the package fail, the
+            // next export reuses these times, which is harmless.
+            write_output(&lock_path, lock.to_text().as_bytes()).map_err(|e| {
+                LoadError(format!(
+                    "cannot write {}: {e}",
+                    display_path(&lock_path, cwd)
+                ))
+            })?;
+            format!("{}: {}", LOCK_FILE, describe(&summary))
+        } else {
+            format!("{LOCK_FILE} unchanged")
+        }
+    };
+    let package = build.finish();
+    let out = output_path(args, cwd, selection.exam.id, "apkg");
+    create_parent(&out)?;
+    let written = write_apkg(&package, &out)
+        .map_err(|e| LoadError(format!("cannot write {}: {e}", display_path(&out, cwd))))?;
+    println!(
+        "exported {} ({}) in {} to {} ({lock_note})",
+        plural(written.notes, "note"),
+        plural(written.cards, "card"),
+        plural(written.decks, "deck"),
+        display_path(&out, cwd)
+    );
+    Ok(ExitStatus::Success)
+}
+
+fn describe(summary: &StampSummary) -> String {
+    format!(
+        "{} new, {} changed, {} removed, {} unchanged",
+        summary.added, summary.changed, summary.removed, summary.unchanged
+    )
+}
+
+fn export_json(
+    args: &ExportArgs,
+    cwd: &Path,
+    selection: &Selection<'_>,
+) -> Result<ExitStatus, LoadError> {
+    let bundle = json::bundle(selection);
+    let bytes = json::to_vec(&bundle)
+        .map_err(|e| LoadError(format!("cannot encode the JSON bundle: {e}")))?;
+    let summary = format!(
+        "{} and {}",
+        plural(bundle.questions.len(), "question"),
+        plural(bundle.services.len(), "service")
+    );
+    if args.out.as_deref() == Some(Path::new("-")) {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| LoadError(format!("cannot write to standard output: {e}")))?;
+        eprintln!("exported {summary} to standard output");
+        return Ok(ExitStatus::Success);
+    }
+    let out = output_path(args, cwd, selection.exam.id, "json");
+    create_parent(&out)?;
+    write_output(&out, &bytes)
+        .map_err(|e| LoadError(format!("cannot write {}: {e}", display_path(&out, cwd))))?;
+    println!(
+        "exported {summary} in {} to {}",
+        plural(bundle.domains.iter().map(|d| d.tasks.len()).sum(), "task"),
+        display_path(&out, cwd)
+    );
+    Ok(ExitStatus::Success)
 }
