@@ -550,10 +550,25 @@ fn code_actions_fix_and_add_required_keys() {
         .find(|d| d["code"] == "xref/unknown-service")
         .unwrap()
         .clone();
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({ "textDocument": { "uri": u }, "range": unknown["range"], "context": { "diagnostics": [unknown] } }),
-    );
+    // Fixes are offered once the analysis of the opened text is current;
+    // the diagnostics above may come from the analysis of the file on disk,
+    // so ask again (a bounded number of times) until it is.
+    let mut actions = json!([]);
+    for _ in 0..100 {
+        actions = lsp.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": u }, "range": unknown["range"], "context": { "diagnostics": [unknown] } }),
+        );
+        if actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["title"] == "Replace with `amazon-bedrock`")
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let fix = actions
         .as_array()
         .unwrap()
