@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Generates a large examkit content root for benchmarks.
 
-Usage: gen_corpus.py SOURCE_ROOT OUT_ROOT N
+Usage: gen_corpus.py SOURCE_ROOT OUT_ROOT N [--short]
 
 Copies the exam, domain and service files of SOURCE_ROOT and writes N
 questions, cycling through SOURCE_ROOT's questions: question i is a copy of
 source question i mod len(source) with the id `<id>-v<i>` and
 " (Variant i.)" appended to its stem, in the source question's task file.
+With --short every text is cut to its first few words (compact notes, closer
+to genanki's "simple notes").
 """
 import copy
 import os
@@ -23,7 +25,26 @@ class NoAliases(yaml.SafeDumper):
         return True
 
 
+def words(text, n):
+    return " ".join(str(text).split()[:n])
+
+
+def shorten(q):
+    """Cuts every text of a question to a few words."""
+    q["stem"] = words(q["stem"], 12)
+    q["explanation"] = words(q["explanation"], 15)
+    for key, fields in (("options", ("text", "why")), ("items", ("text", "why")),
+                        ("pairs", ("prompt", "answer", "why"))):
+        for entry in q.get(key, []):
+            for field in fields:
+                if field in entry:
+                    entry[field] = words(entry[field], 6)
+    return q
+
+
 def main(argv):
+    short = "--short" in argv
+    argv = [a for a in argv if a != "--short"]
     if len(argv) != 4:
         print(__doc__)
         return 2
@@ -47,8 +68,10 @@ def main(argv):
     for i in range(n):
         task, template = templates[i % len(templates)]
         q = copy.deepcopy(template)
+        if short:
+            shorten(q)
         q["id"] = f"{template['id']}-v{i}"
-        q["stem"] = f"{template['stem'].rstrip()} (Variant {i}.)"
+        q["stem"] = f"{q['stem'].rstrip()} (Variant {i}.)"
         by_task.setdefault(task, []).append(q)
     for task, questions in by_task.items():
         path = os.path.join(out, "questions", f"{task}.yaml")

@@ -18,6 +18,7 @@
 //!   in that order.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use examkit_model::entities::{Question, QuestionType, Scope, Service};
 use rayon::prelude::*;
@@ -182,10 +183,10 @@ fn exam_description(selection: &Selection<'_>) -> String {
         exam.title
     );
     if let Some(code) = exam.code {
-        text.push_str(&format!(" ({code})"));
+        let _ = write!(text, " ({code})");
     }
     if let Some(version) = exam.guide_version {
-        text.push_str(&format!(", exam guide version {version}"));
+        let _ = write!(text, ", exam guide version {version}");
     }
     text.push_str(". Made with examkit.");
     escape_text(&text)
@@ -198,9 +199,10 @@ fn domain_description(domain: &DomainEntry<'_>) -> String {
         .map(|s| render(s.as_str()))
         .unwrap_or_default();
     if let Some(weight) = domain.weight {
-        html.push_str(&format!(
+        let _ = write!(
+            html,
             "<p class=\"ek-weight\">Weight: {weight}% of the scored content.</p>"
-        ));
+        );
     }
     html
 }
@@ -404,7 +406,7 @@ fn choice_fields(question: &Question, fields: &mut QuestionFields) {
             .select
             .as_ref()
             .map_or_else(|| question.correct_options().count() as i64, |s| s.value);
-        options.push_str(&format!("<p class=\"ek-instruction\">Choose {count}.</p>"));
+        let _ = write!(options, "<p class=\"ek-instruction\">Choose {count}.</p>");
     }
     options.push_str("<ol type=\"A\" class=\"ek-choices\">");
     let mut keys = Vec::new();
@@ -413,9 +415,9 @@ fn choice_fields(question: &Question, fields: &mut QuestionFields) {
     for (i, option) in question.options.iter().enumerate() {
         let text = render(option.text.as_str());
         let letter = letter(i);
-        options.push_str(&format!("<li>{text}</li>"));
+        let _ = write!(options, "<li>{text}</li>");
         if option.correct {
-            key_items.push_str(&format!("<li><b>{letter}.</b> {text}</li>"));
+            let _ = write!(key_items, "<li><b>{letter}.</b> {text}</li>");
             keys.push(letter.clone());
         }
         let why = why_html(option.why.as_ref());
@@ -425,9 +427,10 @@ fn choice_fields(question: &Question, fields: &mut QuestionFields) {
             } else {
                 ("ek-wrong", "✗")
             };
-            rationale.push_str(&format!(
+            let _ = write!(
+                rationale,
                 "<li class=\"{class}\"><b>{letter}.</b> <span class=\"ek-mark\">{mark}</span> {why}</li>"
-            ));
+            );
         }
     }
     options.push_str("</ol>");
@@ -453,7 +456,7 @@ fn ordering_fields(question: &Question, id: &str, fields: &mut QuestionFields) {
     );
     for (k, &i) in order.iter().enumerate() {
         let text = render(question.items[i].text.as_str());
-        options.push_str(&format!("<li>{text}</li>"));
+        let _ = write!(options, "<li>{text}</li>");
         letter_of[i] = letter(k);
     }
     options.push_str("</ol>");
@@ -461,10 +464,10 @@ fn ordering_fields(question: &Question, id: &str, fields: &mut QuestionFields) {
     let mut rationale = String::new();
     for (i, item) in question.items.iter().enumerate() {
         let text = render(item.text.as_str());
-        key_items.push_str(&format!("<li><b>{}.</b> {text}</li>", letter_of[i]));
+        let _ = write!(key_items, "<li><b>{}.</b> {text}</li>", letter_of[i]);
         let why = why_html(item.why.as_ref());
         if !why.is_empty() {
-            rationale.push_str(&format!("<li><b>{text}</b>: {why}</li>"));
+            let _ = write!(rationale, "<li><b>{text}</b>: {why}</li>");
         }
     }
     fields.options = options;
@@ -482,15 +485,16 @@ fn matching_fields(question: &Question, id: &str, fields: &mut QuestionFields) {
     let mut letter_of = vec![String::new(); question.pairs.len()];
     let mut prompts = String::from("<ol class=\"ek-prompts\">");
     for pair in &question.pairs {
-        prompts.push_str(&format!("<li>{}</li>", render(pair.prompt.as_str())));
+        let _ = write!(prompts, "<li>{}</li>", render(pair.prompt.as_str()));
     }
     prompts.push_str("</ol>");
     let mut answers = String::from("<ol type=\"A\" class=\"ek-choices\">");
     for (k, &i) in order.iter().enumerate() {
-        answers.push_str(&format!(
+        let _ = write!(
+            answers,
             "<li>{}</li>",
             render(question.pairs[i].answer.as_str())
-        ));
+        );
         letter_of[i] = letter(k);
     }
     answers.push_str("</ol>");
@@ -504,13 +508,14 @@ fn matching_fields(question: &Question, id: &str, fields: &mut QuestionFields) {
         let prompt = render(pair.prompt.as_str());
         let answer = render(pair.answer.as_str());
         keys.push(format!("{}–{}", i + 1, letter_of[i]));
-        key_items.push_str(&format!(
+        let _ = write!(
+            key_items,
             "<li>{prompt} → <b>{}.</b> {answer}</li>",
             letter_of[i]
-        ));
+        );
         let why = why_html(pair.why.as_ref());
         if !why.is_empty() {
-            rationale.push_str(&format!("<li><b>{prompt} → {answer}</b>: {why}</li>"));
+            let _ = write!(rationale, "<li><b>{prompt} → {answer}</b>: {why}</li>");
         }
     }
     fields.answer = format!(

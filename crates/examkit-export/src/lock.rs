@@ -133,9 +133,11 @@ pub fn note_hash(note: &Note) -> String {
         hasher.update(tag.as_bytes());
     }
     let digest = hasher.finalize();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(32);
-    for byte in &digest[..16] {
-        let _ = write!(hex, "{byte:02x}");
+    for &byte in &digest[..16] {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     hex
 }
@@ -193,6 +195,7 @@ impl Lock {
     ) -> StampSummary {
         let mut summary = StampSummary::default();
         let hashes: Vec<String> = notes.par_iter().map(note_hash).collect();
+        let mut added = Vec::new();
         for ((note, hash), source) in notes.iter_mut().zip(hashes).zip(sources) {
             match self.notes.get_mut(&note.guid) {
                 Some(entry) if entry.hash == hash => {
@@ -214,17 +217,23 @@ impl Lock {
                 }
                 None => {
                     note.modified = now;
-                    self.notes.insert(
+                    added.push((
                         note.guid.clone(),
                         LockEntry {
                             source: source.clone(),
                             hash,
                             modified: now,
                         },
-                    );
+                    ));
                     summary.added += 1;
                 }
             }
+        }
+        if self.notes.is_empty() {
+            // A fresh lock: build the map in bulk (sorted input).
+            self.notes = added.into_iter().collect();
+        } else {
+            self.notes.extend(added);
         }
         if prune {
             let exported: std::collections::HashSet<&str> =

@@ -114,6 +114,12 @@ fn render_markdown(text: &str) -> String {
 #[must_use]
 pub fn escape_text(text: &str) -> String {
     let cleaned = strip_controls(text);
+    if !cleaned
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'['))
+    {
+        return cleaned.to_string();
+    }
     let mut out = String::with_capacity(cleaned.len() + 8);
     let mut rest = cleaned.as_ref();
     while let Some(c) = rest.chars().next() {
@@ -137,12 +143,9 @@ fn strip_controls(text: &str) -> CowStr<'_> {
     let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
     // C0 controls and DEL are single bytes; C1 controls are U+0080..U+009F,
     // encoded as 0xC2 0x80..=0x9F.
-    let bytes = text.as_bytes();
-    let suspicious = bytes.iter().enumerate().any(|(i, &b)| {
-        (b < 0x20 && b != b'\n' && b != b'\t')
-            || b == 0x7f
-            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
-    });
+    // (A quick byte scan first; newlines and 0xC2 lead bytes only make it
+    // look closer.)
+    let suspicious = text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
     if suspicious && text.chars().any(bad) {
         CowStr::Boxed(
             text.chars()

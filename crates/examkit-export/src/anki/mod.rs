@@ -96,27 +96,42 @@ pub struct WriteSummary {
 /// fails. On error nothing is left at `out` (an existing file is untouched)
 /// and no temporary file remains.
 pub fn write_apkg(package: &Package, out: &Path) -> Result<WriteSummary, AnkiError> {
-    let rows = rows::build(package)?;
-    let col = col_json::build(
-        rows.note_types.iter().copied(),
-        &package.decks,
-        package.created_ms / 1000,
-    )?;
-
-    let bytes = sqlite::with_collection_bytes(&rows, &col, package.created_ms, |collection| {
-        archive::write_atomically(out, |file| {
-            archive::write_zip(collection, io::BufWriter::new(file), out).and_then(|w| {
-                w.into_inner().map(|_| ()).map_err(|e| AnkiError::Io {
-                    action: "write",
-                    path: out.to_path_buf(),
-                    source: e.into_error(),
-                })
-            })
+    let deck_ids = validate::decks(&package.decks)?;
+    let note_types: std::collections::BTreeSet<NoteKind> =
+        package.notes.iter().map(|n| n.note_type).collect();
+    let col = col_json::build(note_types, &package.decks, package.created_ms / 1000)?;
+    // Fields, plus the sort field and tags, plus row overhead.
+    let estimated_size: usize = package
+        .notes
+        .iter()
+        .map(|n| {
+            let fields: usize = n.fields.iter().map(String::len).sum();
+            let tags: usize = n.tags.iter().map(|t| t.len() + 1).sum();
+            fields + fields / 4 + tags + 128
         })
-    })?;
+        .sum();
+
+    let (totals, bytes) = sqlite::with_collection_bytes(
+        estimated_size,
+        &col,
+        package.created_ms,
+        |inserter| rows::stream(package, &deck_ids, |chunk| inserter.insert(chunk)),
+        |collection, totals| {
+            let bytes = archive::write_atomically(out, |file| {
+                archive::write_zip(collection, io::BufWriter::new(file), out).and_then(|w| {
+                    w.into_inner().map(|_| ()).map_err(|e| AnkiError::Io {
+                        action: "write",
+                        path: out.to_path_buf(),
+                        source: e.into_error(),
+                    })
+                })
+            })?;
+            Ok((totals, bytes))
+        },
+    )?;
     Ok(WriteSummary {
-        notes: rows.notes.len(),
-        cards: rows.card_count(),
+        notes: totals.notes,
+        cards: totals.cards,
         decks: package.decks.len(),
         bytes,
     })

@@ -1,7 +1,9 @@
 //! Turns a [`Package`] into the rows of the `notes` and `cards` tables:
 //! validation, card generation, ids, sort field, checksum and tags.
 
-use std::collections::{BTreeSet, HashSet};
+#[cfg(test)]
+use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 
@@ -42,6 +44,7 @@ pub(crate) struct CardRow {
 }
 
 /// All rows of a package.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rows {
     pub notes: Vec<NoteRow>,
@@ -49,6 +52,7 @@ pub(crate) struct Rows {
     pub note_types: BTreeSet<NoteKind>,
 }
 
+#[cfg(test)]
 impl Rows {
     /// Number of cards over all notes.
     pub fn card_count(&self) -> usize {
@@ -104,73 +108,128 @@ fn prepare(
     })
 }
 
-/// Validates `package` and computes its rows. The per-note work runs in
-/// parallel; GUID uniqueness and ids follow the package order, and the
-/// first invalid note (by position) is the one reported.
-pub(crate) fn build(package: &Package) -> Result<Rows, AnkiError> {
-    let deck_ids = validate::decks(&package.decks)?;
-    let question = CardGenerator::new(NoteKind::Question.definition())?;
-    let service = CardGenerator::new(NoteKind::Service.definition())?;
+/// Notes per chunk of the pipeline in [`stream`].
+const CHUNK: usize = 4096;
 
-    let prepared: Vec<Result<Prepared, NoteProblem>> = package
-        .notes
-        .par_iter()
-        .map(|note| prepare(note, &deck_ids, &question, &service))
-        .collect();
+/// What [`stream`] handed to its sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Totals {
+    pub notes: usize,
+    pub cards: usize,
+}
 
-    let mut guids: HashSet<&str> = HashSet::with_capacity(package.notes.len());
-    let mut notes = Vec::with_capacity(package.notes.len());
-    let mut note_types = BTreeSet::new();
-    let mut next_id = package.created_ms;
-    for (index, (note, prepared)) in package.notes.iter().zip(prepared).enumerate() {
-        let invalid = |problem| AnkiError::InvalidNote {
-            index,
-            guid: note.guid.clone(),
-            problem,
-        };
-        if !validate::guid_is_valid(&note.guid) {
-            return Err(invalid(NoteProblem::InvalidGuid));
-        }
-        if !guids.insert(&note.guid) {
-            return Err(invalid(NoteProblem::DuplicateGuid));
-        }
-        let prepared = prepared.map_err(invalid)?;
-
-        let note_id = next_id;
-        next_id = next_id.saturating_add(1);
-        let due = i64::try_from(index + 1).unwrap_or(i64::MAX);
-        let cards = prepared
-            .ords
-            .into_iter()
-            .map(|ord| {
-                let id = next_id;
-                next_id = next_id.saturating_add(1);
-                CardRow {
-                    id,
-                    // A note type has a handful of templates.
-                    ord: u16::try_from(ord).unwrap_or(u16::MAX),
-                    deck_id: note.deck_id,
-                    due,
-                }
-            })
-            .collect();
-        note_types.insert(note.note_type);
-        notes.push(NoteRow {
-            id: note_id,
-            guid: note.guid.clone(),
-            mid: note.note_type.definition().id,
-            modified: note.modified,
-            tags: prepared.tags,
-            flds: prepared.flds,
-            sfld: prepared.sfld,
-            csum: prepared.csum,
-            cards,
-        });
-    }
-    // `next_id` is one past the last id used.
-    if package.created_ms <= 0 || next_id > validate::MAX_ID {
+/// Validates the notes of `package` (whose decks have the ids `deck_ids`)
+/// and hands their rows to `sink` in package order, a chunk at a time.
+/// While `sink` works on one chunk (on this thread), the next chunk is
+/// prepared on the others, in parallel. GUID uniqueness and ids follow the
+/// package order, and the first invalid note (by position) is the one
+/// reported; chunks before it have been handed to `sink` by then.
+pub(crate) fn stream(
+    package: &Package,
+    deck_ids: &HashSet<i64>,
+    mut sink: impl FnMut(&[NoteRow]) -> Result<(), AnkiError>,
+) -> Result<Totals, AnkiError> {
+    if package.created_ms <= 0 {
         return Err(AnkiError::InvalidCreatedMs(package.created_ms));
     }
+    let question = CardGenerator::new(NoteKind::Question.definition())?;
+    let service = CardGenerator::new(NoteKind::Service.definition())?;
+    let prepare_chunk = |chunk: &[Note]| -> Vec<Result<Prepared, NoteProblem>> {
+        chunk
+            .par_iter()
+            .map(|note| prepare(note, deck_ids, &question, &service))
+            .collect()
+    };
+    let chunks: Vec<&[Note]> = package.notes.chunks(CHUNK).collect();
+
+    let mut guids: HashSet<&str> = HashSet::with_capacity(package.notes.len());
+    let mut next_id = package.created_ms;
+    let mut totals = Totals { notes: 0, cards: 0 };
+    std::thread::scope(|scope| -> Result<(), AnkiError> {
+        let spawn = |k: usize| {
+            chunks
+                .get(k)
+                .map(|&chunk| scope.spawn(move || prepare_chunk(chunk)))
+        };
+        let mut pending = spawn(0);
+        for (k, chunk) in chunks.iter().enumerate() {
+            let Some(handle) = pending.take() else {
+                break;
+            };
+            let prepared = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            pending = spawn(k + 1);
+
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (offset, (note, prepared)) in chunk.iter().zip(prepared).enumerate() {
+                let index = k * CHUNK + offset;
+                let invalid = |problem| AnkiError::InvalidNote {
+                    index,
+                    guid: note.guid.clone(),
+                    problem,
+                };
+                if !validate::guid_is_valid(&note.guid) {
+                    return Err(invalid(NoteProblem::InvalidGuid));
+                }
+                if !guids.insert(&note.guid) {
+                    return Err(invalid(NoteProblem::DuplicateGuid));
+                }
+                let prepared = prepared.map_err(invalid)?;
+
+                let note_id = next_id;
+                next_id = next_id.saturating_add(1);
+                let due = i64::try_from(index + 1).unwrap_or(i64::MAX);
+                let cards = prepared
+                    .ords
+                    .into_iter()
+                    .map(|ord| {
+                        let id = next_id;
+                        next_id = next_id.saturating_add(1);
+                        CardRow {
+                            id,
+                            // A note type has a handful of templates.
+                            ord: u16::try_from(ord).unwrap_or(u16::MAX),
+                            deck_id: note.deck_id,
+                            due,
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                totals.cards += cards.len();
+                rows.push(NoteRow {
+                    id: note_id,
+                    guid: note.guid.clone(),
+                    mid: note.note_type.definition().id,
+                    modified: note.modified,
+                    tags: prepared.tags,
+                    flds: prepared.flds,
+                    sfld: prepared.sfld,
+                    csum: prepared.csum,
+                    cards,
+                });
+            }
+            totals.notes += rows.len();
+            sink(&rows)?;
+        }
+        Ok(())
+    })?;
+    // `next_id` is one past the last id used.
+    if next_id > validate::MAX_ID {
+        return Err(AnkiError::InvalidCreatedMs(package.created_ms));
+    }
+    Ok(totals)
+}
+
+/// Validates `package` and computes all its rows at once (see [`stream`]).
+#[cfg(test)]
+pub(crate) fn build(package: &Package) -> Result<Rows, AnkiError> {
+    let deck_ids = validate::decks(&package.decks)?;
+    let mut notes = Vec::with_capacity(package.notes.len());
+    stream(package, &deck_ids, |chunk| {
+        notes.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    let note_types = package.notes.iter().map(|n| n.note_type).collect();
     Ok(Rows { notes, note_types })
 }
 
@@ -303,6 +362,50 @@ mod tests {
         let mut p = package();
         p.notes[0].guid = "has space".into();
         assert_eq!(note_problem(&p), Some(NoteProblem::InvalidGuid));
+    }
+
+    #[test]
+    fn many_chunks_keep_package_order() {
+        let deck = Deck::new("EXAM", "");
+        let id = deck.id;
+        let n = CHUNK * 2 + 17;
+        let notes: Vec<Note> = (0..n)
+            .map(|i| {
+                Note::question(
+                    format!("g{i}"),
+                    id,
+                    QuestionFields {
+                        stem: format!("Question {i}"),
+                        ..QuestionFields::default()
+                    },
+                    vec![],
+                    1,
+                )
+            })
+            .collect();
+        let mut p = Package {
+            decks: vec![deck],
+            notes,
+            created_ms: 1_000,
+        };
+        let rows = build(&p).expect("valid");
+        assert_eq!(rows.notes.len(), n);
+        for (i, note) in rows.notes.iter().enumerate() {
+            let i64_i = i64::try_from(i).expect("small");
+            assert_eq!(note.guid, format!("g{i}"));
+            assert_eq!(note.id, 1_000 + 2 * i64_i);
+            assert_eq!(note.cards[0].id, 1_001 + 2 * i64_i);
+            assert_eq!(note.cards[0].due, i64_i + 1);
+        }
+        // The first bad note is reported, even in a later chunk.
+        p.notes[CHUNK + 5].guid = "g3".into();
+        p.notes[CHUNK * 2 + 1].fields[0] = String::new();
+        match build(&p) {
+            Err(AnkiError::InvalidNote { index, problem, .. }) => {
+                assert_eq!((index, problem), (CHUNK + 5, NoteProblem::DuplicateGuid));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -6,11 +6,11 @@
 //! transaction, prepared statements, indexes created after the rows) and
 //! handed to the zip writer as bytes, without a temporary file.
 
-use rusqlite::{Connection, MAIN_DB, OpenFlags, params};
+use rusqlite::{Connection, MAIN_DB, OpenFlags, Statement, params};
 
 use super::col_json::ColJson;
 use super::error::AnkiError;
-use super::rows::Rows;
+use super::rows::NoteRow;
 
 /// The tables of a schema-11 collection.
 const SCHEMA: &str = "
@@ -99,26 +99,62 @@ const MEMDB_LIMIT: usize = 640 << 20;
 /// Collection schema version of legacy packages.
 pub(crate) const SCHEMA_VERSION: i64 = 11;
 
-/// Builds the collection in memory and passes its bytes (exactly what the
-/// database file would hold) to `consume`. `created_ms` becomes the
-/// collection's creation and modification times.
-pub(crate) fn with_collection_bytes<T>(
-    rows: &Rows,
+/// Inserts note and card rows into the collection being built.
+pub(crate) struct Inserter<'conn> {
+    notes: Statement<'conn>,
+    cards: Statement<'conn>,
+}
+
+impl Inserter<'_> {
+    /// Inserts `rows` (and their cards).
+    pub(crate) fn insert(&mut self, rows: &[NoteRow]) -> Result<(), AnkiError> {
+        for note in rows {
+            self.notes.execute(params![
+                note.id,
+                note.guid,
+                note.mid,
+                note.modified,
+                note.tags,
+                note.flds,
+                // Text; SQLite's integer affinity turns numeric text into a
+                // number, exactly as in a collection Anki writes.
+                note.sfld,
+                note.csum,
+            ])?;
+            for card in &note.cards {
+                self.cards.execute(params![
+                    card.id,
+                    note.id,
+                    card.deck_id,
+                    card.ord,
+                    note.modified,
+                    card.due
+                ])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the collection in memory: `fill` inserts the rows (in one
+/// transaction, with prepared statements), then the indexes are created and
+/// the database's bytes (exactly what the file would hold) are passed to
+/// `consume` with what `fill` returned. `created_ms` becomes the
+/// collection's creation and modification times; `estimated_size` (bytes)
+/// picks the in-memory backend.
+pub(crate) fn with_collection_bytes<R, T>(
+    estimated_size: usize,
     col: &ColJson,
     created_ms: i64,
-    consume: impl FnOnce(&[u8]) -> Result<T, AnkiError>,
+    fill: impl FnOnce(&mut Inserter<'_>) -> Result<R, AnkiError>,
+    consume: impl FnOnce(&[u8], R) -> Result<T, AnkiError>,
 ) -> Result<T, AnkiError> {
     // A private in-memory database on the memdb VFS, whose pages are one
     // contiguous buffer that `serialize` hands out without copying (and
     // that creating the indexes reads fastest). memdb databases are capped
     // at 1 GiB, so very large collections use a plain in-memory database,
     // which `serialize` copies.
-    let estimate: usize = rows
-        .notes
-        .iter()
-        .map(|n| n.flds.len() + n.sfld.len() + n.tags.len() + n.guid.len() + 64)
-        .sum();
-    let name = if estimate < MEMDB_LIMIT {
+    let name = if estimated_size < MEMDB_LIMIT {
         "file:examkit-collection?vfs=memdb"
     } else {
         ":memory:"
@@ -148,39 +184,18 @@ pub(crate) fn with_collection_bytes<T>(
             col.tags
         ],
     )?;
-    {
-        let mut note_stmt =
-            tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
-        let mut card_stmt = tx.prepare(
-            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-        )?;
-        for note in &rows.notes {
-            note_stmt.execute(params![
-                note.id,
-                note.guid,
-                note.mid,
-                note.modified,
-                note.tags,
-                note.flds,
-                // Text; SQLite's integer affinity turns numeric text into a
-                // number, exactly as in a collection Anki writes.
-                note.sfld,
-                note.csum,
-            ])?;
-            for card in &note.cards {
-                card_stmt.execute(params![
-                    card.id,
-                    note.id,
-                    card.deck_id,
-                    card.ord,
-                    note.modified,
-                    card.due
-                ])?;
-            }
-        }
-    }
+    let filled = {
+        let mut inserter = Inserter {
+            notes: tx
+                .prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?,
+            cards: tx.prepare(
+                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+            )?,
+        };
+        fill(&mut inserter)?
+    };
     tx.commit()?;
     conn.execute_batch(INDEXES)?;
     let bytes = conn.serialize(MAIN_DB)?;
-    consume(&bytes)
+    consume(&bytes, filled)
 }
