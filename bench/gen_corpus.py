@@ -12,6 +12,7 @@ to genanki's "simple notes").
 """
 import copy
 import os
+import re
 import shutil
 import sys
 
@@ -31,7 +32,8 @@ def words(text, n):
 
 def shorten(q):
     """Cuts every text of a question to a few words."""
-    q["stem"] = words(q["stem"], 12)
+    cue = re.search(r"\(Select [A-Z]+\.\)", q["stem"])  # multiple-response cue
+    q["stem"] = words(q["stem"], 12) + (f" {cue.group(0)}" if cue else "")
     q["explanation"] = words(q["explanation"], 15)
     for key, fields in (("options", ("text", "why")), ("items", ("text", "why")),
                         ("pairs", ("prompt", "answer", "why"))):

@@ -62,15 +62,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     let selection = select(&workspace, &Filter::default())?;
     lap("select", &mut phases);
     let mut build = deck::build(&selection);
-    lap("build notes (Markdown, fields, tags)", &mut phases);
+    lap(
+        "build notes (Markdown, fields, tags, lock hash)",
+        &mut phases,
+    );
     let mut lock = Lock::default();
-    let summary = lock.stamp(
+    let hashes = std::mem::take(&mut build.hashes);
+    let summary = lock.stamp_hashed(
         &mut build.package.notes,
         &build.sources,
+        hashes,
         1_795_737_600,
         true,
     );
-    lap("lock: hash and stamp", &mut phases);
+    lap("lock: stamp", &mut phases);
     let lock_text = lock.to_text();
     lap("lock: serialize", &mut phases);
     let package = build.finish();

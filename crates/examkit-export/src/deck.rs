@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 use crate::anki::{Deck, Note, Package, QuestionFields, ServiceFields, guid_for};
 use crate::content::{DomainEntry, QuestionRef, Selection, TaskEntry};
+use crate::lock::note_hash;
 use crate::markdown::{escape_text, render};
 
 /// The name of the services deck under the exam deck.
@@ -41,6 +42,8 @@ pub struct DeckBuild {
     /// For each note (same order), its source: `question/<id>` or
     /// `service/<id>`.
     pub sources: Vec<String>,
+    /// For each note (same order), its [`note_hash`].
+    pub hashes: Vec<String>,
 }
 
 impl DeckBuild {
@@ -117,20 +120,25 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
         .filter_map(|s| Some((s.id.as_ref()?.as_str(), s.name.as_ref()?.as_str())))
         .collect();
     let questions: Vec<QuestionRef<'_, '_>> = selection.questions().collect();
-    let mut notes: Vec<(Note, String)> = questions
+    // Each note is hashed for the lock while its fields are fresh in cache.
+    let with_hash = |(note, source): (Note, String)| {
+        let hash = note_hash(&note);
+        (note, (source, hash))
+    };
+    let mut notes: Vec<(Note, (String, String))> = questions
         .par_iter()
         .map(|q| {
             let deck_id = task_decks.get(q.task.id).copied().unwrap_or_default();
-            question_note(selection.exam.id, &service_names, deck_id, q)
+            with_hash(question_note(selection.exam.id, &service_names, deck_id, q))
         })
         .collect();
     notes.par_extend(
         selection
             .services
             .par_iter()
-            .map(|s| service_note(selection, services_deck_id, s)),
+            .map(|s| with_hash(service_note(selection, services_deck_id, s))),
     );
-    let (notes, sources) = notes.into_iter().unzip();
+    let (notes, (sources, hashes)) = notes.into_iter().unzip();
     DeckBuild {
         package: Package {
             decks,
@@ -138,6 +146,7 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
             created_ms: 0,
         },
         sources,
+        hashes,
     }
 }
 

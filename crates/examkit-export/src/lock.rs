@@ -193,8 +193,22 @@ impl Lock {
         now: i64,
         prune: bool,
     ) -> StampSummary {
-        let mut summary = StampSummary::default();
         let hashes: Vec<String> = notes.par_iter().map(note_hash).collect();
+        self.stamp_hashed(notes, sources, hashes, now, prune)
+    }
+
+    /// [`Lock::stamp`] with the notes' [`note_hash`]es already computed
+    /// (as [`DeckBuild::hashes`](crate::deck::DeckBuild::hashes) has them).
+    pub fn stamp_hashed(
+        &mut self,
+        notes: &mut [Note],
+        sources: &[String],
+        hashes: Vec<String>,
+        now: i64,
+        prune: bool,
+    ) -> StampSummary {
+        debug_assert_eq!(notes.len(), hashes.len());
+        let mut summary = StampSummary::default();
         let mut added = Vec::new();
         for ((note, hash), source) in notes.iter_mut().zip(hashes).zip(sources) {
             match self.notes.get_mut(&note.guid) {

@@ -10,7 +10,7 @@ mod export_support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use export_support::{EPOCH, Scratch, read_apkg, read_json, run_in};
+use export_support::{EPOCH, Scratch, prefix_first_stem, read_apkg, read_json, run_in};
 use serde_json::Value;
 
 const QUESTION_MID: i64 = 1_691_937_695;
@@ -255,6 +255,7 @@ fn lock_keeps_times_and_moves_edited_notes_forward() {
     scratch.export(Some(EPOCH), &["anki", "--locked", "--out", "d.apkg"]);
 
     // Edit one question; export with the *same* SOURCE_DATE_EPOCH.
+    let edited_id = prefix_first_stem(&scratch, "questions/1.1.yaml", "Edited: ");
     let bundle_path = scratch.path().join("bundle.json");
     scratch.export(
         Some(EPOCH),
@@ -265,14 +266,9 @@ fn lock_keeps_times_and_moves_edited_notes_forward() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|q| s(&q["id"]) == "ai-fields-broadest-to-narrowest")
+        .find(|q| s(&q["id"]) == edited_id)
         .map(|q| s(&q["anki_guid"]).to_owned())
-        .expect("the bundled content has this question");
-    scratch.edit(
-        "questions/1.1.yaml",
-        "Put these fields in order from the broadest",
-        "Put these four fields in order from the broadest",
-    );
+        .expect("the edited question is exported");
     // --locked refuses, and writes nothing.
     let root = scratch.content();
     let refused = scratch.run(
@@ -299,7 +295,7 @@ fn lock_keeps_times_and_moves_edited_notes_forward() {
     for note in &f.notes {
         if note.guid == edited_guid {
             assert_eq!(note.modified, 1_795_737_601, "edited: previous + 1");
-            assert!(note.fields[0].contains("these four fields"));
+            assert!(note.fields[0].starts_with("Edited: "));
         } else {
             assert_eq!(
                 note.modified, before[&note.guid].modified,
@@ -312,7 +308,7 @@ fn lock_keeps_times_and_moves_edited_notes_forward() {
     assert_eq!(lock["notes"][&edited_guid]["modified"], 1_795_737_601);
     assert_eq!(
         lock["notes"][&edited_guid]["source"],
-        "question/ai-fields-broadest-to-narrowest"
+        format!("question/{edited_id}")
     );
     // GUIDs are stable across the edit.
     let guids_a: BTreeSet<_> = a.notes.iter().map(|n| &n.guid).collect();
@@ -320,7 +316,7 @@ fn lock_keeps_times_and_moves_edited_notes_forward() {
     assert_eq!(guids_a, guids_f);
 
     // A later clock is used as it is.
-    scratch.edit("questions/1.1.yaml", "these four fields", "these 4 fields");
+    prefix_first_stem(&scratch, "questions/1.1.yaml", "Again: ");
     scratch.export(Some("1800000000"), &["anki", "--out", "g.apkg"]);
     let g = read_apkg(&scratch.path().join("g.apkg"));
     assert_eq!(g.note(&edited_guid).modified, 1_800_000_000);
@@ -461,25 +457,47 @@ fn content_with_errors_is_refused() {
 }
 
 #[test]
+fn many_errors_are_capped() {
+    let scratch = Scratch::new();
+    let questions = scratch.content().join("questions");
+    let mut total = 0;
+    for entry in fs::read_dir(&questions).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        total += text.matches("    difficulty: ").count();
+        fs::write(
+            &path,
+            text.replace("    difficulty: ", "    difficulty: extreme-"),
+        )
+        .unwrap();
+    }
+    assert!(total > 50);
+    let root = scratch.content();
+    let out = scratch.run(None, &["export", "anki", "--root", root.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.matches("schema/").count(), 50, "{stderr}");
+    assert!(
+        stderr.contains("more errors not shown; `examkit check` lists them all"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("the content has {total} errors")),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn hostile_text_is_escaped_on_cards() {
     let scratch = Scratch::new();
-    scratch.edit(
+    let id = prefix_first_stem(
+        &scratch,
         "questions/1.1.yaml",
-        "Put these fields in order from the broadest",
-        "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) [sound:../../secret.mp3] Put these fields in order from the broadest",
-    );
-    scratch.edit(
-        "questions/1.1.yaml",
-        "      - text: Artificial intelligence\n",
-        "      - text: \"Artificial <b onmouseover=alert(4)>intelligence</b>\"\n",
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) [sound:../../secret.mp3] <b onmouseover=alert(4)>hi</b> ",
     );
     scratch.export(Some(EPOCH), &["anki", "--out", "h.apkg"]);
     let apkg = read_apkg(&scratch.path().join("h.apkg"));
-    let note = apkg
-        .notes
-        .iter()
-        .find(|n| n.fields[7] == "ai-fields-broadest-to-narrowest")
-        .unwrap();
+    let note = apkg.notes.iter().find(|n| n.fields[7] == id).unwrap();
     let all = note.fields.join("\n").to_ascii_lowercase();
     for bad in [
         "<script",
@@ -492,12 +510,11 @@ fn hostile_text_is_escaped_on_cards() {
     ] {
         assert!(!all.contains(bad), "{bad} reached the note: {all}");
     }
-    // A line that starts with a tag is an HTML block to CommonMark: it is
-    // shown as text, Markdown and all.
-    assert!(note.fields[0].starts_with(
-        "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; [x](javascript:alert(3)) &#91;sound:"
-    ));
     assert!(
-        note.fields[1].contains("Artificial &lt;b onmouseover=alert(4)&gt;intelligence&lt;/b&gt;")
+        note.fields[0].starts_with(
+            "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; "
+        )
     );
+    assert!(note.fields[0].contains("&#91;sound:../../secret.mp3]"));
+    assert!(note.fields[0].contains("&lt;b onmouseover=alert(4)&gt;hi&lt;/b&gt;"));
 }

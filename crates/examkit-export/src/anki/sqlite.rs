@@ -4,7 +4,10 @@
 //!
 //! The database is built in memory (SQLite's `memdb` VFS, no journal, one
 //! transaction, prepared statements, indexes created after the rows) and
-//! handed to the zip writer as bytes, without a temporary file.
+//! handed to the zip writer as bytes, without a temporary file. Pages are
+//! 16 KiB: notes of a few KiB then rarely spill into overflow pages, which
+//! makes the file about 15% smaller than with 4 KiB pages (SQLite reads
+//! the page size from the file, so Anki opens it like any other).
 
 use rusqlite::{Connection, MAIN_DB, OpenFlags, Statement, params};
 
@@ -167,7 +170,8 @@ pub(crate) fn with_collection_bytes<R, T>(
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.execute_batch(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;",
+        "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
+         PRAGMA locking_mode = EXCLUSIVE;",
     )?;
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;

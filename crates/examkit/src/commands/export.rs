@@ -58,8 +58,13 @@ fn errors_of(diagnostics: &[examkit_syntax::Diagnostic]) -> Vec<&examkit_syntax:
         .collect()
 }
 
-/// Prints the content's errors (as `check` does, errors only) to standard
-/// error and returns true when there are any.
+/// At most this many errors are shown when an export is refused; `check`
+/// shows them all.
+const MAX_SHOWN_ERRORS: usize = 50;
+
+/// Prints the content's errors (as `check` does, errors only, the first
+/// [`MAX_SHOWN_ERRORS`]) to standard error and returns true when there are
+/// any.
 fn refuse_errors(loaded: &LoadedRoot, cwd: &Path) -> bool {
     let mut files = Vec::new();
     if let Some(config) = &loaded.config_file {
@@ -88,6 +93,14 @@ fn refuse_errors(loaded: &LoadedRoot, cwd: &Path) -> bool {
     if files.is_empty() {
         return false;
     }
+    let errors: usize = files.iter().map(|f| f.diagnostics.len()).sum();
+    // Keep the first errors (files in path order, errors by position).
+    let mut budget = MAX_SHOWN_ERRORS;
+    for file in &mut files {
+        file.diagnostics.truncate(budget);
+        budget -= file.diagnostics.len();
+    }
+    files.retain(|f| !f.diagnostics.is_empty());
     let report = Report {
         files,
         files_checked: workspace.files.len(),
@@ -95,7 +108,17 @@ fn refuse_errors(loaded: &LoadedRoot, cwd: &Path) -> bool {
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", render(&report, Format::Human, color));
-    let errors = report.count(Severity::Error);
+    if errors > MAX_SHOWN_ERRORS {
+        eprintln!(
+            "({} more error{} not shown; `examkit check` lists them all)",
+            errors - MAX_SHOWN_ERRORS,
+            if errors - MAX_SHOWN_ERRORS == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
     eprintln!(
         "examkit: export refused: the content has {errors} error{}; fix {} and export again",
         if errors == 1 { "" } else { "s" },
@@ -172,9 +195,11 @@ fn export_anki(
                 )));
             }
         };
-        let summary = lock.stamp(
+        let hashes = std::mem::take(&mut build.hashes);
+        let summary = lock.stamp_hashed(
             &mut build.package.notes,
             &build.sources,
+            hashes,
             now,
             selection.filter.is_empty(),
         );

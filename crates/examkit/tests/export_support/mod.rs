@@ -74,6 +74,41 @@ impl Scratch {
     }
 }
 
+/// Prepends `prefix` to the stem of the first question of a questions
+/// file (relative to the copy) and returns that question's id. Handles
+/// plain, quoted and block (`>-`, `|`) stems.
+pub fn prefix_first_stem(scratch: &Scratch, file: &str, prefix: &str) -> String {
+    let path = scratch.content().join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("- id:"))
+        .expect("a question");
+    let id = lines[start]
+        .trim_start()
+        .trim_start_matches("- id:")
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_owned();
+    let at = (start..lines.len())
+        .find(|&i| lines[i].trim_start().starts_with("stem:"))
+        .expect("a stem");
+    let (indent, rest) = lines[at].split_once("stem:").unwrap();
+    let rest = rest.trim_start().to_owned();
+    if rest.starts_with('>') || rest.starts_with('|') {
+        let next = &lines[at + 1];
+        let pad = next.len() - next.trim_start().len();
+        lines[at + 1] = format!("{}{prefix}{}", &next[..pad], &next[pad..]);
+    } else if rest.starts_with('"') || rest.starts_with('\'') {
+        lines[at] = format!("{indent}stem: {}{prefix}{}", &rest[..1], &rest[1..]);
+    } else {
+        lines[at] = format!("{indent}stem: {prefix}{rest}");
+    }
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    id
+}
+
 pub fn run_in(cwd: &Path, epoch: Option<&str>, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_examkit"));
     command
