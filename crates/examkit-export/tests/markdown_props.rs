@@ -1,9 +1,13 @@
 //! Property test of the Markdown renderer: for any mix of Markdown, HTML
 //! and Anki syntax, the output holds only whitelisted tags without
 //! attributes, no control characters and no Anki media syntax.
+//!
+//! Failing cases are saved to `markdown_props.proptest-regressions` and
+//! re-run first; `PROPTEST_CASES` sets the number of cases (default 2000).
 
 use examkit_export::markdown::{escape_text, render};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 const ALLOWED: [&str; 11] = [
     "p",
@@ -29,6 +33,8 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("![i](http://x/y.png)".to_owned()),
         Just("[sound:".to_owned()),
         Just("[latex]".to_owned()),
+        Just("[anki:tts]".to_owned()),
+        Just("[$]".to_owned()),
         Just("[$$]".to_owned()),
         Just("<!--".to_owned()),
         Just("-->".to_owned()),
@@ -62,8 +68,10 @@ fn check(html: &str) -> Result<(), TestCaseError> {
             .any(|c| c.is_control() && c != '\n' && c != '\t'),
         "{html:?}"
     );
-    prop_assert!(!html.to_ascii_lowercase().contains("[sound:"), "{html:?}");
-    prop_assert!(!html.to_ascii_lowercase().contains("[latex]"), "{html:?}");
+    let lower = html.to_ascii_lowercase();
+    for syntax in ["[sound:", "[latex]", "[anki:", "[$]", "[$$]"] {
+        prop_assert!(!lower.contains(syntax), "{syntax} in {html:?}");
+    }
     for (i, _) in html.match_indices('<') {
         let rest = &html[i + 1..];
         let closing = rest.starts_with('/');
@@ -83,11 +91,20 @@ fn check(html: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The number of cases: `PROPTEST_CASES` when set, else 2000.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 2000,
-        failure_persistence: None,
-        ..ProptestConfig::default()
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::with_cases(cases())
     })]
 
     #[test]
