@@ -1,41 +1,44 @@
 #!/usr/bin/env bash
-# Export benchmark: a generated corpus of N questions (default 100,000) made
-# from the bundled content, exported with `examkit export anki` (release
-# build) and, for comparison, the same notes written with genanki 0.13.1.
+# Export benchmark in detail: a generated corpus of N questions (default
+# 100,000) made from the bundled content, exported with `examkit export anki`
+# (release build) as a first export and as a re-export with an up-to-date
+# lock, the phases of the export itself, and, for comparison, the same notes
+# written with genanki 0.13.1. (`bench/run` gives the side-by-side summary
+# that BENCHMARKS.md shows; this script is for the breakdown.)
 #
-#   bash bench/export_bench.sh [N] [RUNS]
+#   bash bench/export_bench.sh [N] [RUNS] [STYLE]
 #
-# Prints wall time and peak memory (/usr/bin/time -v) of each run, the best
-# of RUNS (default 3), and examkit's phase breakdown. Everything it makes goes
-# to bench/out/ (git-ignored): the corpus, a Python venv with genanki, the
-# packages.
+# STYLE is gen-corpus's: realistic (default; the real questions cycled, full
+# text) or compact (every text cut to a few words). Prints wall time and peak
+# memory (/usr/bin/time -v) of each run, the best of RUNS (default 3), and
+# examkit's phase breakdown. Everything it makes goes to bench/out/
+# (git-ignored): the corpus, a Python venv with genanki, the packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${1:-100000}
 RUNS=${2:-3}
+STYLE=${3:-realistic}
 OUT=bench/out
 TARGET=${CARGO_TARGET_DIR:-target}
 mkdir -p "$OUT"
 
 echo "== tools"
-cargo build --release --quiet -p examkit
+cargo build --release --quiet -p examkit -p examkit-bench
 cargo build --release --quiet -p examkit-export --example export_bench
 EXAMKIT=$PWD/$TARGET/release/examkit
 [[ $TARGET = /* ]] && EXAMKIT=$TARGET/release/examkit
+GEN_CORPUS=${EXAMKIT%/examkit}/gen-corpus
 PHASES=${EXAMKIT%/examkit}/examples/export_bench
-if [ ! -x "$OUT/venv/bin/python" ] || ! "$OUT/venv/bin/python" -c 'import genanki, yaml' 2>/dev/null; then
+if [ ! -x "$OUT/venv/bin/python" ] || ! "$OUT/venv/bin/python" -c 'import genanki' 2>/dev/null; then
   python3 -m venv "$OUT/venv"
-  "$OUT/venv/bin/pip" install --quiet genanki==0.13.1 'pyyaml>=6'
+  "$OUT/venv/bin/pip" install --quiet -r bench/requirements.txt
 fi
 PY=$OUT/venv/bin/python
 
-CORPUS=$OUT/corpus-$N
-if [ ! -d "$CORPUS" ] || [ bench/gen_corpus.py -nt "$CORPUS" ]; then
-  echo "== generating $N questions"
-  "$PY" bench/gen_corpus.py content/aif-c01 "$CORPUS" "$N"
-fi
-rm -f "$CORPUS/examkit.lock"
+CORPUS=$OUT/corpus-$STYLE-$N
+echo "== generating $N questions ($STYLE)"
+"$GEN_CORPUS" content/aif-c01 "$CORPUS" "$N" --style "$STYLE"
 
 # Runs a command under /usr/bin/time -v; prints "<seconds> <peak MiB>", and
 # the command's own output, indented, on standard error.

@@ -6,7 +6,11 @@
 #
 #   crates/examkit-lsp/bench/run.sh [OUT_DIR]
 #
+# The side-by-side comparison with yaml-language-server is `bench/run`; this
+# script gives the three kinds of edit below.
+#
 # Env: EXAMKIT_BIN (default: target/release/examkit, built if missing),
+#      GEN_CORPUS (default: target/release/gen-corpus, built if missing),
 #      LSP_TOOLS (default: ../shared/tools), EDITS (100), ITEMS (2000).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,33 +19,40 @@ TOOLS="${LSP_TOOLS:-$ROOT/../shared/tools}"
 OUT="${1:-$ROOT/target/lsp-bench}"
 EDITS="${EDITS:-100}"
 ITEMS="${ITEMS:-2000}"
-BIN="${EXAMKIT_BIN:-$ROOT/target/release/examkit}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+[[ $TARGET = /* ]] || TARGET="$ROOT/$TARGET"
+BIN="${EXAMKIT_BIN:-$TARGET/release/examkit}"
+GEN="${GEN_CORPUS:-$TARGET/release/gen-corpus}"
 if [ ! -x "$BIN" ]; then
   (cd "$ROOT" && cargo build --release -p examkit)
+fi
+if [ ! -x "$GEN" ]; then
+  (cd "$ROOT" && cargo build --release -p examkit-bench)
 fi
 mkdir -p "$OUT"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-cp -r "$ROOT/content/aif-c01" "$WORK/aif-c01"
-FILE="$WORK/aif-c01/questions/bench.yaml"
-python3 "$HERE/gen_questions.py" --items "$ITEMS" --out "$FILE"
-# Positions in the middle of the file: the `services: [` line of the middle
-# question (completion right after `[`, hover on the first id) and its stem.
-read -r SERVICES STEM < <(python3 - "$FILE" "$ITEMS" <<'PY'
+# The full AIF-C01 root plus one file of ITEMS generated questions (they pass
+# every rule).
+"$GEN" "$ROOT/content/aif-c01" "$WORK/aif-c01" "$ITEMS" --per-file "$ITEMS" --keep-questions
+FILE="$WORK/aif-c01/questions/generated-00000.yaml"
+# Positions (0-based lines): the `services: [` line of the middle question
+# (completion right after `[`, hover on the first id), the text of its stem,
+# and the last option (or pair) of the last question.
+read -r SERVICES STEM LAST < <(python3 - "$FILE" "$ITEMS" <<'PY'
 import sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
-mid = "bench-question-%05d" % (int(sys.argv[2]) // 2)
-start = next(i for i, l in enumerate(lines) if l.endswith(mid))
+mid = "  - id: q%06d-" % (int(sys.argv[2]) // 2)
+start = next(i for i, l in enumerate(lines) if l.startswith(mid))
 services = next(i for i in range(start, len(lines)) if lines[i].startswith("    services: ["))
-stem = next(i for i in range(start, len(lines)) if lines[i].startswith("    stem: "))
-print(services, stem)
+stem = next(i for i in range(start, len(lines)) if lines[i].startswith("    stem: >-")) + 1
+last = max(i for i, l in enumerate(lines) if l.startswith("      - "))
+print(services, stem, last)
 PY
 )
 line_len() { python3 -c "import sys; print(len(open(sys.argv[1], encoding='utf-8').read().split(chr(10))[int(sys.argv[2])]))" "$FILE" "$1"; }
 STEM_END=$(line_len "$STEM")
-LAST_STEM=$(grep -n '^      - text: ' "$FILE" | tail -1 | cut -d: -f1)
-LAST_STEM=$((LAST_STEM - 1))
-LAST_STEM_END=$(line_len "$LAST_STEM")
+LAST_END=$(line_len "$LAST")
 run() {
   local name="$1"; shift
   python3 "$TOOLS/lsp_latency.py" --file "$FILE" --root "$WORK/aif-c01" --edits "$EDITS" \
@@ -59,7 +70,7 @@ PY
 }
 # Typing in the middle of a question's stem (the document stays valid YAML).
 run stem --edit-at "$STEM:$STEM_END"
-# Typing in an option of the last question (valid YAML throughout).
-run last --edit-at "$LAST_STEM:$LAST_STEM_END"
+# Typing in an option (or pair) of the last question (valid YAML throughout).
+run last --edit-at "$LAST:$LAST_END"
 # Typing after the last line of the file (toggles a syntax error on and off).
 run end
