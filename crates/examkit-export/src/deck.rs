@@ -32,6 +32,9 @@ use crate::markdown::{escape_text, render};
 /// The name of the services deck under the exam deck.
 pub const SERVICES_DECK: &str = "Services";
 
+/// The [`DeckBuild::deck_sources`] entry of the services deck.
+const SERVICES_DECK_SOURCE: &str = "services";
+
 /// A package whose notes still need their modification times, with the
 /// content id each note comes from.
 #[derive(Debug, Clone)]
@@ -44,6 +47,10 @@ pub struct DeckBuild {
     pub sources: Vec<String>,
     /// For each note (same order), its [`note_hash`].
     pub hashes: Vec<String>,
+    /// For each deck of the package (same order), its source: `exam`,
+    /// `domain/<id>`, `task/<id>` or `services`. Unlike the deck name, it
+    /// stays the same when a title changes.
+    pub deck_sources: Vec<String>,
 }
 
 impl DeckBuild {
@@ -81,6 +88,7 @@ pub fn service_guid(exam_id: &str, service_id: &str) -> String {
 pub fn build(selection: &Selection<'_>) -> DeckBuild {
     let exam_deck = deck_level(selection.exam.title);
     let mut decks = vec![Deck::new(exam_deck.clone(), exam_description(selection))];
+    let mut deck_sources = vec!["exam".to_owned()];
     let mut task_decks: HashMap<&str, i64> = HashMap::new();
     for domain in &selection.domains {
         let tasks: Vec<&TaskEntry<'_>> = domain
@@ -93,6 +101,7 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
         }
         let domain_name = domain_deck(&exam_deck, domain);
         decks.push(Deck::new(domain_name.clone(), domain_description(domain)));
+        deck_sources.push(format!("domain/{}", domain.id));
         for task in tasks {
             let description = task
                 .task
@@ -103,6 +112,7 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
             let deck = Deck::new(task_deck(&domain_name, task), description);
             task_decks.insert(task.id, deck.id);
             decks.push(deck);
+            deck_sources.push(format!("task/{}", task.id));
         }
     }
     let services_deck = Deck::new(
@@ -112,6 +122,7 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
     let services_deck_id = services_deck.id;
     if !selection.services.is_empty() {
         decks.push(services_deck);
+        deck_sources.push(SERVICES_DECK_SOURCE.to_owned());
     }
 
     let service_names: HashMap<&str, &str> = selection
@@ -147,6 +158,7 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
         },
         sources,
         hashes,
+        deck_sources,
     }
 }
 

@@ -1,11 +1,11 @@
-//! Exports of checked examkit content for learners: Anki packages (`.apkg`)
-//! and the JSON bundle.
+//! Exports of checked examkit content for learners: Anki packages (`.apkg`),
+//! CrowdAnki folders and the JSON bundle.
 //!
 //! This crate reads the typed model ([`examkit_model::Workspace`]) and writes
 //! output formats. It knows nothing of YAML parsing, schemas, diagnostics or
 //! the command line, and does no I/O except writing the files it is asked
-//! to write ([`anki::write_apkg`]); the caller checks the content first and
-//! refuses to export content with errors.
+//! to write ([`anki::write_apkg`], [`crowdanki::write_dir`]); the caller
+//! checks the content first and refuses to export content with errors.
 //!
 //! The pipeline:
 //!
@@ -15,7 +15,8 @@
 //!    text rendered by [`markdown::render`] (raw HTML always escaped);
 //! 3. [`lock::Lock::stamp`] gives each note its modification time from the
 //!    lock file `examkit.lock` (below);
-//! 4. [`anki::write_apkg`] writes the package atomically; or
+//! 4. [`anki::write_apkg`] writes the package atomically, or
+//!    [`crowdanki::write_dir`] writes it as a CrowdAnki folder; or
 //!    [`json::bundle`] makes the JSON bundle instead.
 //!
 //! # Stable modification times: the lock file
@@ -41,6 +42,7 @@
 
 pub mod anki;
 pub mod content;
+pub mod crowdanki;
 pub mod deck;
 pub mod json;
 pub mod lock;

@@ -33,7 +33,7 @@ pub enum Command {
     /// against the exam blueprint.
     #[command(alias = "coverage")]
     Stats(StatsArgs),
-    /// Export the content for learners: an Anki deck or the JSON bundle.
+    /// Export the content for learners: an Anki deck, a CrowdAnki folder or the JSON bundle.
     Export(ExportArgs),
     /// Run the language server on standard input and output.
     Lsp,
@@ -71,6 +71,9 @@ pub struct StatsArgs {
 pub enum ExportFormat {
     /// An Anki package (`.apkg`) that updates in place on re-import.
     Anki,
+    /// A CrowdAnki folder (`deck.json` and `media/`), for decks kept in git.
+    #[value(name = "crowdanki")]
+    CrowdAnki,
     /// The JSON bundle described by `schema/export.schema.json`.
     Json,
 }
@@ -84,7 +87,8 @@ pub struct ExportArgs {
     /// The content root. Default: found from the current folder.
     #[arg(long)]
     pub root: Option<PathBuf>,
-    /// The output file. Default: `dist/<exam id>.apkg` or `dist/<exam id>.json`.
+    /// The output file (for crowdanki, a folder). Default:
+    /// `dist/<exam id>.apkg`, `dist/<exam id>/` or `dist/<exam id>.json`.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// Only questions of these domains, e.g. `--domain 1` (repeatable).
@@ -96,12 +100,14 @@ pub struct ExportArgs {
     /// Only questions with these tags (repeatable).
     #[arg(long)]
     pub tag: Vec<String>,
-    /// Anki: neither read nor write `examkit.lock`; every note gets the
-    /// time `SOURCE_DATE_EPOCH` (or now), so a re-import updates every note.
+    /// Anki, CrowdAnki: neither read nor write `examkit.lock`; every note
+    /// gets the time `SOURCE_DATE_EPOCH` (or now), so a re-import updates
+    /// every note.
     #[arg(long, conflicts_with = "locked")]
     pub no_lock: bool,
-    /// Anki: fail (exit 1) instead of changing `examkit.lock` when it is
-    /// missing or out of date (for CI: the committed lock must be current).
+    /// Anki, CrowdAnki: fail (exit 1) instead of changing `examkit.lock`
+    /// when it is missing or out of date (for CI: the committed lock must
+    /// be current).
     #[arg(long)]
     pub locked: bool,
 }

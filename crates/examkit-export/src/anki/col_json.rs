@@ -63,6 +63,30 @@ pub(crate) fn build(
     })
 }
 
+/// The schema-11 JSON of one note type, as in the `models` column.
+pub(crate) fn note_type_value(kind: NoteKind) -> Result<serde_json::Value, AnkiError> {
+    let nt = kind.definition();
+    let req = CardGenerator::new(nt)?.requirements();
+    Ok(serde_json::to_value(model_json(nt, req))?)
+}
+
+/// The schema-11 JSON of one deck, as in the `decks` column, with
+/// `modified` as its modification time.
+pub(crate) fn deck_value(deck: &Deck, modified: i64) -> Result<serde_json::Value, AnkiError> {
+    Ok(serde_json::to_value(DeckJson::new(
+        deck.id,
+        &deck.name,
+        &deck.description,
+        modified,
+    ))?)
+}
+
+/// The schema-11 JSON of the deck options every deck uses, as in the
+/// `dconf` column.
+pub(crate) fn deck_options_value() -> serde_json::Value {
+    default_deck_options()
+}
+
 /// A note type in schema-11 JSON.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

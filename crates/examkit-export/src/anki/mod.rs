@@ -68,6 +68,41 @@ pub use package::{Deck, Note, Package, QuestionFields, ServiceFields, deck_id_fo
 pub use template::{ParsedTemplate, TemplateError};
 pub use text::{field_checksum, field_is_empty, strip_html_preserving_media_filenames};
 
+/// Atomic file writing, for other writers.
+pub(crate) use archive::write_atomically;
+/// The schema-11 JSON of note types, decks and deck options, for other
+/// writers of Anki's JSON (see [`crate::crowdanki`]).
+pub(crate) use col_json::{deck_options_value, deck_value, note_type_value};
+/// Tags as Anki stores them (see [`Note::tags`]).
+pub(crate) use validate::normalized_tags;
+
+/// What [`check`] found in a valid package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackageSummary {
+    /// Notes in the package.
+    pub notes: usize,
+    /// Cards Anki generates for them.
+    pub cards: usize,
+    /// Decks in the package.
+    pub decks: usize,
+}
+
+/// Checks `package` as [`write_apkg`] does (decks, notes, GUIDs, tags,
+/// cards), without writing anything and whatever its `created_ms`.
+///
+/// # Errors
+/// [`AnkiError::InvalidDeck`] or [`AnkiError::InvalidNote`] for the first
+/// problem found, as [`write_apkg`] reports it.
+pub fn check(package: &Package) -> Result<PackageSummary, AnkiError> {
+    let deck_ids = validate::decks(&package.decks)?;
+    let totals = rows::validate_notes(package, &deck_ids)?;
+    Ok(PackageSummary {
+        notes: totals.notes,
+        cards: totals.cards,
+        decks: package.decks.len(),
+    })
+}
+
 /// What [`write_apkg`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteSummary {

@@ -127,11 +127,36 @@ pub(crate) struct Totals {
 pub(crate) fn stream(
     package: &Package,
     deck_ids: &HashSet<i64>,
-    mut sink: impl FnMut(&[NoteRow]) -> Result<(), AnkiError>,
+    sink: impl FnMut(&[NoteRow]) -> Result<(), AnkiError>,
 ) -> Result<Totals, AnkiError> {
     if package.created_ms <= 0 {
         return Err(AnkiError::InvalidCreatedMs(package.created_ms));
     }
+    let (totals, next_id) = stream_from(package, deck_ids, package.created_ms, sink)?;
+    // `next_id` is one past the last id used.
+    if next_id > validate::MAX_ID {
+        return Err(AnkiError::InvalidCreatedMs(package.created_ms));
+    }
+    Ok(totals)
+}
+
+/// Validates the notes of `package` as [`stream`] does, without keeping
+/// their rows and whatever the package's `created_ms`.
+pub(crate) fn validate_notes(
+    package: &Package,
+    deck_ids: &HashSet<i64>,
+) -> Result<Totals, AnkiError> {
+    stream_from(package, deck_ids, 1, |_| Ok(())).map(|(totals, _)| totals)
+}
+
+/// [`stream`] with ids counted from `first_id`; also returns the id after
+/// the last one used.
+fn stream_from(
+    package: &Package,
+    deck_ids: &HashSet<i64>,
+    first_id: i64,
+    mut sink: impl FnMut(&[NoteRow]) -> Result<(), AnkiError>,
+) -> Result<(Totals, i64), AnkiError> {
     let question = CardGenerator::new(NoteKind::Question.definition())?;
     let service = CardGenerator::new(NoteKind::Service.definition())?;
     let prepare_chunk = |chunk: &[Note]| -> Vec<Result<Prepared, NoteProblem>> {
@@ -143,7 +168,7 @@ pub(crate) fn stream(
     let chunks: Vec<&[Note]> = package.notes.chunks(CHUNK).collect();
 
     let mut guids: HashSet<&str> = HashSet::with_capacity(package.notes.len());
-    let mut next_id = package.created_ms;
+    let mut next_id = first_id;
     let mut totals = Totals { notes: 0, cards: 0 };
     std::thread::scope(|scope| -> Result<(), AnkiError> {
         let spawn = |k: usize| {
@@ -213,11 +238,7 @@ pub(crate) fn stream(
         }
         Ok(())
     })?;
-    // `next_id` is one past the last id used.
-    if next_id > validate::MAX_ID {
-        return Err(AnkiError::InvalidCreatedMs(package.created_ms));
-    }
-    Ok(totals)
+    Ok((totals, next_id))
 }
 
 /// Validates `package` and computes all its rows at once (see [`stream`]).

@@ -1,14 +1,18 @@
-//! `examkit export anki|json`: the Anki package or the JSON bundle of the
-//! content root, refused when the content has errors.
+//! `examkit export anki|crowdanki|json`: the Anki package, the CrowdAnki
+//! folder or the JSON bundle of the content root, refused when the content
+//! has errors. The Anki and CrowdAnki exports write the same decks and
+//! notes, and both keep `examkit.lock`.
 
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
 use examkit_export::anki::write_apkg;
 use examkit_export::content::{Filter, Selection, select};
+use examkit_export::deck::DeckBuild;
 use examkit_export::lock::{LOCK_FILE, Lock, StampSummary, stamp_all};
-use examkit_export::{deck, json};
+use examkit_export::{crowdanki, deck, json};
 use examkit_syntax::Severity;
 
 use crate::ExitStatus;
@@ -21,7 +25,13 @@ use crate::render::{FileView, Report, display_path, render};
 pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
     if args.format == ExportFormat::Json && (args.no_lock || args.locked) {
         return Err(LoadError(
-            "--no-lock and --locked apply to `export anki` only".to_owned(),
+            "--no-lock and --locked apply to `export anki` and `export crowdanki` only".to_owned(),
+        ));
+    }
+    if args.format == ExportFormat::CrowdAnki && args.out.as_deref() == Some(Path::new("-")) {
+        return Err(LoadError(
+            "`export crowdanki` writes a folder; --out - (standard output) is for `export json` only"
+                .to_owned(),
         ));
     }
     let root = match &args.root {
@@ -47,6 +57,7 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
         .map_err(|e| LoadError(format!("cannot export: {e}")))?;
     match args.format {
         ExportFormat::Anki => export_anki(args, cwd, &content_root, &selection),
+        ExportFormat::CrowdAnki => export_crowdanki(args, cwd, &content_root, &selection),
         ExportFormat::Json => export_json(args, cwd, &selection),
     }
 }
@@ -167,6 +178,76 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The name of an export format on the command line.
+fn format_name(format: ExportFormat) -> String {
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned())
+}
+
+/// Gives the notes of `build` their modification times from
+/// `examkit.lock` (or `now` with `--no-lock`) and updates the lock.
+/// Returns the note for the summary line, or `None` when `--locked` finds
+/// the lock out of date (reported here; nothing is written then).
+fn stamp_notes(
+    args: &ExportArgs,
+    cwd: &Path,
+    content_root: &Path,
+    selection: &Selection<'_>,
+    build: &mut DeckBuild,
+) -> Result<Option<String>, LoadError> {
+    let now = now()?;
+    if args.no_lock {
+        stamp_all(&mut build.package.notes, now);
+        return Ok(Some("no lock file".to_owned()));
+    }
+    let lock_path = content_root.join(LOCK_FILE);
+    let mut lock = match fs::read_to_string(&lock_path) {
+        Ok(text) => Lock::parse(&text).map_err(|e| {
+            LoadError(format!(
+                "cannot use {}: {e}\n  resolve it, or delete it to start over (every note then gets a new modification time)",
+                display_path(&lock_path, cwd)
+            ))
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Lock::default(),
+        Err(e) => {
+            return Err(LoadError(format!(
+                "cannot read {}: {e}",
+                display_path(&lock_path, cwd)
+            )));
+        }
+    };
+    let hashes = std::mem::take(&mut build.hashes);
+    let summary = lock.stamp_hashed(
+        &mut build.package.notes,
+        &build.sources,
+        hashes,
+        now,
+        selection.filter.is_empty(),
+    );
+    if !summary.lock_changed() {
+        return Ok(Some(format!("{LOCK_FILE} unchanged")));
+    }
+    if args.locked {
+        eprintln!(
+            "examkit: {} is out of date ({}); run `examkit export {}` without --locked and commit it",
+            display_path(&lock_path, cwd),
+            describe(&summary),
+            format_name(args.format)
+        );
+        return Ok(None);
+    }
+    // Written before the export: should the export fail, the next one
+    // reuses these times, which is harmless.
+    write_output(&lock_path, lock.to_text().as_bytes()).map_err(|e| {
+        LoadError(format!(
+            "cannot write {}: {e}",
+            display_path(&lock_path, cwd)
+        ))
+    })?;
+    Ok(Some(format!("{}: {}", LOCK_FILE, describe(&summary))))
+}
+
 fn export_anki(
     args: &ExportArgs,
     cwd: &Path,
@@ -174,56 +255,8 @@ fn export_anki(
     selection: &Selection<'_>,
 ) -> Result<ExitStatus, LoadError> {
     let mut build = deck::build(selection);
-    let now = now()?;
-    let lock_path = content_root.join(LOCK_FILE);
-    let lock_note = if args.no_lock {
-        stamp_all(&mut build.package.notes, now);
-        "no lock file".to_owned()
-    } else {
-        let mut lock = match fs::read_to_string(&lock_path) {
-            Ok(text) => Lock::parse(&text).map_err(|e| {
-                LoadError(format!(
-                    "cannot use {}: {e}\n  resolve it, or delete it to start over (every note then gets a new modification time)",
-                    display_path(&lock_path, cwd)
-                ))
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Lock::default(),
-            Err(e) => {
-                return Err(LoadError(format!(
-                    "cannot read {}: {e}",
-                    display_path(&lock_path, cwd)
-                )));
-            }
-        };
-        let hashes = std::mem::take(&mut build.hashes);
-        let summary = lock.stamp_hashed(
-            &mut build.package.notes,
-            &build.sources,
-            hashes,
-            now,
-            selection.filter.is_empty(),
-        );
-        if summary.lock_changed() {
-            if args.locked {
-                eprintln!(
-                    "examkit: {} is out of date ({}); run `examkit export anki` without --locked and commit it",
-                    display_path(&lock_path, cwd),
-                    describe(&summary)
-                );
-                return Ok(ExitStatus::Findings);
-            }
-            // Written before the package: should the package fail, the
-            // next export reuses these times, which is harmless.
-            write_output(&lock_path, lock.to_text().as_bytes()).map_err(|e| {
-                LoadError(format!(
-                    "cannot write {}: {e}",
-                    display_path(&lock_path, cwd)
-                ))
-            })?;
-            format!("{}: {}", LOCK_FILE, describe(&summary))
-        } else {
-            format!("{LOCK_FILE} unchanged")
-        }
+    let Some(lock_note) = stamp_notes(args, cwd, content_root, selection, &mut build)? else {
+        return Ok(ExitStatus::Findings);
     };
     let package = build.finish();
     let out = output_path(args, cwd, selection.exam.id, "apkg");
@@ -236,6 +269,38 @@ fn export_anki(
         plural(written.cards, "card"),
         plural(written.decks, "deck"),
         display_path(&out, cwd)
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// The CrowdAnki folder: the decks and notes of the Anki package, as
+/// `deck.json` and `media/` in `--out` (default `dist/<exam id>/`).
+fn export_crowdanki(
+    args: &ExportArgs,
+    cwd: &Path,
+    content_root: &Path,
+    selection: &Selection<'_>,
+) -> Result<ExitStatus, LoadError> {
+    let mut build = deck::build(selection);
+    let Some(lock_note) = stamp_notes(args, cwd, content_root, selection, &mut build)? else {
+        return Ok(ExitStatus::Findings);
+    };
+    let out = match &args.out {
+        Some(out) if out.is_absolute() => out.clone(),
+        Some(out) => cwd.join(out),
+        None => cwd.join("dist").join(selection.exam.id),
+    };
+    let made = crowdanki::deck(&build.package, &build.deck_sources, selection.exam.id)
+        .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
+    let written = crowdanki::write_dir(&made, &out)
+        .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
+    let summary = made.summary();
+    println!(
+        "exported {} ({}) in {} to {} ({lock_note})",
+        plural(summary.notes, "note"),
+        plural(summary.cards, "card"),
+        plural(summary.decks, "deck"),
+        display_path(&written, cwd)
     );
     Ok(ExitStatus::Success)
 }
