@@ -2,6 +2,8 @@
 //! view of each that maps offsets back to the source, so a name folded over
 //! two lines of a YAML block scalar is still found and fixed in place.
 
+use std::borrow::Cow;
+
 use examkit_syntax::{Node, NodeKind, TextRange};
 
 /// Keys whose values are prose that may name services.
@@ -109,11 +111,18 @@ pub fn prose_fields<'n>(node: &'n Node, out: &mut Vec<(&'static str, &'n Node)>)
     }
 }
 
-/// Lower-case words of a text (letters, digits, hyphens and apostrophes).
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// Lower-case words of a text (letters, digits, hyphens and apostrophes),
+/// borrowed from the text when they are already in lower case.
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|w| {
+            if w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ struct Out {
 /// Whether a plain scalar would not read back as this string.
 fn needs_quotes(s: &str, flow: bool) -> bool {
     let plain = Scalar {
-        text: s.to_owned(),
+        text: s.into(),
         style: ScalarStyle::Plain,
     };
     !matches!(plain.value(), ScalarValue::Str(_))

@@ -5,7 +5,10 @@
 //! alias bomb cannot expand), nesting is capped with an explicit stack, only
 //! one document is read, and oversized files are refused before parsing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+use compact_str::CompactString;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span};
 
@@ -133,6 +136,37 @@ pub fn parse(text: &str) -> Parse {
     builder.finish()
 }
 
+/// Mappings up to this many entries find a duplicate key by a linear
+/// search, which is faster than hashing and allocates nothing.
+const LINEAR_KEY_SEARCH: usize = 16;
+
+/// The range of the key `text` among a mapping's `entries`, if it is there.
+/// Builds the key index `seen` once the mapping outgrows a linear search.
+fn first_key_with(
+    entries: &[Entry],
+    seen: &mut Option<HashMap<CompactString, TextRange>>,
+    text: &str,
+) -> Option<TextRange> {
+    if seen.is_none() && entries.len() >= LINEAR_KEY_SEARCH {
+        let mut index = HashMap::with_capacity(entries.len() * 2);
+        for entry in entries {
+            if let Some(key) = entry.key.scalar_text() {
+                index
+                    .entry(CompactString::from(key))
+                    .or_insert(entry.key.range);
+            }
+        }
+        *seen = Some(index);
+    }
+    match seen {
+        Some(index) => index.get(text).copied(),
+        None => entries
+            .iter()
+            .find(|e| e.key.scalar_text() == Some(text))
+            .map(|e| e.key.range),
+    }
+}
+
 #[derive(PartialEq, Eq)]
 enum Flow {
     Continue,
@@ -144,7 +178,9 @@ enum Frame {
         start: u32,
         entries: Vec<Entry>,
         pending_key: Option<Node>,
-        seen: HashMap<String, TextRange>,
+        /// The keys by text, built only once a mapping grows past
+        /// [`LINEAR_KEY_SEARCH`] entries; smaller ones are searched in place.
+        seen: Option<HashMap<CompactString, TextRange>>,
     },
     Sequence {
         start: u32,
@@ -238,7 +274,10 @@ impl<'a> Builder<'a> {
                 };
                 self.push_node(Node {
                     kind: NodeKind::Scalar(Scalar {
-                        text: value.into_owned(),
+                        text: match value {
+                            Cow::Borrowed(text) => CompactString::from(text),
+                            Cow::Owned(text) => CompactString::from(text),
+                        },
                         style,
                     }),
                     range,
@@ -278,7 +317,7 @@ impl<'a> Builder<'a> {
                         start: range.start(),
                         entries: Vec::new(),
                         pending_key: None,
-                        seen: HashMap::new(),
+                        seen: None,
                     });
                 } else {
                     self.stack.push(Frame::Sequence {
@@ -383,7 +422,7 @@ impl<'a> Builder<'a> {
                 }
                 Some(key) => {
                     if let Some(text) = key.scalar_text() {
-                        if let Some(first) = seen.get(text) {
+                        if let Some(first) = first_key_with(entries, seen, text) {
                             let first_line = first.start();
                             self.diagnostics.push(
                                 Diagnostic::error(
@@ -395,8 +434,8 @@ impl<'a> Builder<'a> {
                                     "the first `{text}` is at byte {first_line}; remove one of the two"
                                 )),
                             );
-                        } else {
-                            seen.insert(text.to_owned(), key.range);
+                        } else if let Some(seen) = seen {
+                            seen.insert(CompactString::from(text), key.range);
                         }
                     }
                     entries.push(Entry { key, value: node });

@@ -1,5 +1,7 @@
 //! The spanned YAML tree: every node knows the bytes it came from.
 
+use compact_str::CompactString;
+
 use crate::TextRange;
 
 /// How a scalar was written, which decides how it is typed.
@@ -14,8 +16,9 @@ pub enum ScalarStyle {
 /// A scalar's text and how it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
-    /// The scalar's value after unescaping and folding.
-    pub text: String,
+    /// The scalar's value after unescaping and folding. Keys and short
+    /// values (up to 24 bytes) are stored inline, without an allocation.
+    pub text: CompactString,
     /// How it was written.
     pub style: ScalarStyle,
 }

@@ -12,6 +12,11 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
+/// mimalloc: the analysis makes millions of small allocations on every core,
+/// where it is markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How a command ended, as an exit code.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ExitStatus {

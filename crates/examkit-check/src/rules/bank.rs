@@ -1,12 +1,13 @@
 //! Bank-wide rules: near-duplicate questions and the balance of key
 //! positions.
 
+use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use examkit_model::entities::{Entity, QuestionType};
 use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
+use rayon::prelude::*;
 
 use super::{Context, Findings, Rule};
 use crate::registry::RuleInfo;
@@ -41,16 +42,20 @@ pub struct KeyPosition;
 const MAX_POSTINGS: usize = 200;
 const THRESHOLD: f64 = 0.6;
 
-fn shingles(text: &str) -> BTreeSet<u64> {
-    let words: Vec<String> = words(text).collect();
-    words
+/// The distinct hashed word 3-grams of a text, sorted.
+fn shingles(text: &str) -> Vec<u64> {
+    let words: Vec<_> = words(text).collect();
+    let mut shingles: Vec<u64> = words
         .windows(3)
         .map(|w| {
             let mut hasher = DefaultHasher::new();
             w.hash(&mut hasher);
             hasher.finish()
         })
-        .collect()
+        .collect();
+    shingles.sort_unstable();
+    shingles.dedup();
+    shingles
 }
 
 impl Rule for NearDuplicate {
@@ -59,63 +64,93 @@ impl Rule for NearDuplicate {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        struct Item {
+        struct Item<'w> {
             file: usize,
             anchor: TextRange,
-            id: String,
-            shingles: BTreeSet<u64>,
+            id: &'w str,
+            shingles: Vec<u64>,
         }
-        let mut items = Vec::new();
-        for (file, source) in cx.workspace.files.iter().enumerate() {
-            let Some(Entity::Questions(set)) = &source.entity else {
-                continue;
-            };
-            for q in &set.questions {
-                let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
-                for key in q.correct_options() {
-                    text.push(' ');
-                    text.push_str(&key.text.value);
-                }
-                items.push(Item {
-                    file,
-                    anchor: q.anchor(),
-                    id: q.id.as_ref().map_or(String::new(), |i| i.value.clone()),
-                    shingles: shingles(&text),
-                });
-            }
-        }
-        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
-            for s in &item.shingles {
-                postings
-                    .entry(*s)
-                    .or_default()
-                    .push(u32::try_from(i).unwrap_or(u32::MAX));
-            }
-        }
-        // Every pair of questions that share a shingle, once per shared
-        // shingle; sorting turns the runs of one pair into its count.
-        let mut co_occurrences: Vec<u64> = Vec::new();
-        for list in postings
-            .values()
+        let per_file: Vec<Vec<Item<'_>>> = cx
+            .workspace
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(file, source)| {
+                let Some(Entity::Questions(set)) = &source.entity else {
+                    return Vec::new();
+                };
+                set.questions
+                    .iter()
+                    .map(|q| {
+                        let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
+                        for key in q.correct_options() {
+                            text.push(' ');
+                            text.push_str(&key.text.value);
+                        }
+                        Item {
+                            file,
+                            anchor: q.anchor(),
+                            id: q.id.as_ref().map_or("", |i| i.value.as_str()),
+                            shingles: shingles(&text),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let items: Vec<Item<'_>> = per_file.into_iter().flatten().collect();
+        // (shingle, question) for every shingle of every question; sorted,
+        // the runs of one shingle list the questions that have it.
+        let mut postings: Vec<(u64, u32)> = items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| {
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                item.shingles.iter().map(move |&s| (s, i))
+            })
+            .collect();
+        postings.par_sort_unstable();
+        // The postings of each useful shingle: those shared by more than one
+        // question, and not so common that they tell nothing apart.
+        let lists: HashMap<u64, &[(u64, u32)]> = postings
+            .chunk_by(|x, y| x.0 == y.0)
             .filter(|l| l.len() > 1 && l.len() <= MAX_POSTINGS)
-        {
-            for (x, &a) in list.iter().enumerate() {
-                for &b in &list[x + 1..] {
-                    co_occurrences.push((u64::from(a) << 32) | u64::from(b));
+            .map(|l| (l[0].0, l))
+            .collect();
+        // For each question, count the shingles it shares with every later
+        // question (a dense counter per chunk of questions, reset through the
+        // list of counters it touched), then keep the pairs similar enough.
+        const CHUNK: usize = 4096;
+        let mut pairs: Vec<((u32, u32), f64)> = items
+            .par_chunks(CHUNK)
+            .enumerate()
+            .flat_map_iter(|(chunk, chunk_items)| {
+                let mut shared = vec![0u32; items.len()];
+                let mut touched = Vec::new();
+                let mut similar = Vec::new();
+                for (offset, item) in chunk_items.iter().enumerate() {
+                    let a = u32::try_from(chunk * CHUNK + offset).unwrap_or(u32::MAX);
+                    for shingle in &item.shingles {
+                        let Some(list) = lists.get(shingle) else {
+                            continue;
+                        };
+                        for &(_, b) in list.iter().filter(|p| p.1 > a) {
+                            if shared[b as usize] == 0 {
+                                touched.push(b);
+                            }
+                            shared[b as usize] += 1;
+                        }
+                    }
+                    for b in touched.drain(..) {
+                        let n = std::mem::take(&mut shared[b as usize]);
+                        let union =
+                            item.shingles.len() + items[b as usize].shingles.len() - n as usize;
+                        let similarity = f64::from(n) / union.max(1) as f64;
+                        if similarity >= THRESHOLD {
+                            similar.push(((a, b), similarity));
+                        }
+                    }
                 }
-            }
-        }
-        co_occurrences.sort_unstable();
-        let mut pairs: Vec<((u32, u32), f64)> = co_occurrences
-            .chunk_by(|x, y| x == y)
-            .filter_map(|run| {
-                let (a, b) = ((run[0] >> 32) as u32, (run[0] & 0xFFFF_FFFF) as u32);
-                let n = u32::try_from(run.len()).unwrap_or(u32::MAX);
-                let (ia, ib) = (&items[a as usize], &items[b as usize]);
-                let union = ia.shingles.len() + ib.shingles.len() - n as usize;
-                let similarity = f64::from(n) / union.max(1) as f64;
-                (similarity >= THRESHOLD).then_some(((a, b), similarity))
+                similar
             })
             .collect();
         pairs.sort_by_key(|p| p.0);

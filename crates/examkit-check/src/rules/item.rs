@@ -2,10 +2,12 @@
 //! rule's rationale: Haladyna, Downing & Rodriguez 2002; the NBME item-writing
 //! guide; the AWS exam guide's question formats).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use examkit_model::entities::{Entity, Question, QuestionType, Spanned};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
+use rayon::prelude::*;
 
 use super::{Context, Findings, Rule};
 use crate::registry::RuleInfo;
@@ -25,12 +27,23 @@ impl<T: QuestionRule> Rule for T {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for (file, source) in cx.workspace.files.iter().enumerate() {
-            let Some(Entity::Questions(set)) = &source.entity else {
-                continue;
-            };
-            for question in &set.questions {
-                self.check_question(question, &source.text, &mut |d| out.report(file, d));
+        let per_file: Vec<Vec<Diagnostic>> = cx
+            .workspace
+            .files
+            .par_iter()
+            .map(|source| {
+                let mut found = Vec::new();
+                if let Some(Entity::Questions(set)) = &source.entity {
+                    for question in &set.questions {
+                        self.check_question(question, &source.text, &mut |d| found.push(d));
+                    }
+                }
+                found
+            })
+            .collect();
+        for (file, found) in per_file.into_iter().enumerate() {
+            for diagnostic in found {
+                out.report(file, diagnostic);
             }
         }
     }
@@ -48,7 +61,7 @@ fn option_texts(question: &Question) -> impl Iterator<Item = &Spanned<String>> {
 /// Option text folded for comparison: lower case, punctuation and articles gone.
 fn folded(text: &str) -> String {
     words(text)
-        .filter(|w| !matches!(w.as_str(), "a" | "an" | "the"))
+        .filter(|w| !matches!(&**w, "a" | "an" | "the"))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -67,8 +80,12 @@ fn find_word(source: &str, range: TextRange, set: &[&str]) -> Option<(TextRange,
             (None, true) => start = Some(i),
             (Some(s), false) => {
                 let word = &slice[s..i];
-                let lower = word.to_lowercase();
-                if set.contains(&lower.as_str()) {
+                let in_set = if word.is_ascii() {
+                    set.iter().any(|w| w.eq_ignore_ascii_case(word))
+                } else {
+                    set.contains(&word.to_lowercase().as_str())
+                };
+                if in_set {
                     let offset = range.start() + u32::try_from(s).unwrap_or(0);
                     return Some((
                         TextRange::new(offset, offset + u32::try_from(word.len()).unwrap_or(0)),
@@ -261,11 +278,15 @@ const ABOVE_PHRASES: &[&str] = &[
     "none of the answers",
 ];
 
+/// Whether the words of `text` begin with one of `phrases` (each written
+/// as lower-case words separated by single spaces).
 fn starts_with_phrase(text: &str, phrases: &[&str]) -> bool {
-    let folded = words(text).collect::<Vec<_>>().join(" ");
-    phrases
-        .iter()
-        .any(|p| folded == *p || folded.starts_with(&format!("{p} ")))
+    phrases.iter().any(|phrase| {
+        let mut words = words(text);
+        phrase
+            .split(' ')
+            .all(|p| words.next().is_some_and(|w| w == p))
+    })
 }
 
 impl QuestionRule for AllOfTheAbove {
@@ -312,14 +333,11 @@ impl QuestionRule for ComplexOption {
             "choices",
         ];
         for text in option_texts(question) {
-            let tokens: Vec<String> = words(&text.value).collect();
-            let labels = tokens
-                .iter()
-                .filter(|t| LABELS.contains(&t.as_str()))
-                .count();
+            let tokens: Vec<_> = words(&text.value).collect();
+            let labels = tokens.iter().filter(|t| LABELS.contains(&&***t)).count();
             let only_refs = tokens
                 .iter()
-                .all(|t| LABELS.contains(&t.as_str()) || GLUE.contains(&t.as_str()));
+                .all(|t| LABELS.contains(&&**t) || GLUE.contains(&&**t));
             if labels >= 2 && only_refs {
                 emit(finding(
                     &COMPLEX_OPTION,
@@ -573,17 +591,16 @@ const STOP_WORDS: &[&str] = &[
     "options",
 ];
 
-/// The text without service names: a brand (`Amazon`, `AWS`) and the
-/// capitalised words after it. Names repeat across stem and options by
-/// necessity, so they are no cue.
-fn without_names(text: &str) -> String {
-    let mut out = Vec::new();
+/// The whitespace-separated tokens of a text without service names: a brand
+/// (`Amazon`, `AWS`) and the capitalised words after it. Names repeat across
+/// stem and options by necessity, so they are no cue.
+fn tokens_without_names(text: &str) -> impl Iterator<Item = &str> {
     let mut in_name = false;
-    for token in text.split_whitespace() {
+    text.split_whitespace().filter(move |token| {
         let bare = token.trim_matches(|c: char| !c.is_alphanumeric());
         if bare == "Amazon" || bare == "AWS" {
             in_name = true;
-            continue;
+            return false;
         }
         if in_name
             && bare
@@ -591,36 +608,42 @@ fn without_names(text: &str) -> String {
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         {
-            continue;
+            return false;
         }
         in_name = false;
-        out.push(token);
-    }
-    out.join(" ")
+        true
+    })
 }
 
-fn content_words(text: &str) -> BTreeSet<String> {
-    words(&without_names(text))
-        .filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(&w.as_str()))
-        .map(|w| stem(&w))
+/// The stemmed content words of a text, without stop words and names.
+fn content_words(text: &str) -> BTreeSet<Cow<'_, str>> {
+    tokens_without_names(text)
+        .flat_map(words)
+        .filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(&&**w))
+        .map(stem)
         .collect()
 }
 
 /// A light stemmer: strips one common suffix when at least four letters
 /// remain, so "summarize" and "summarization" share the stem "summar".
-fn stem(word: &str) -> String {
+fn stem(word: Cow<'_, str>) -> Cow<'_, str> {
     const SUFFIXES: &[&str] = &[
         "izations", "ization", "ations", "ation", "izing", "ized", "izes", "ize", "ings", "ing",
         "ers", "er", "ed", "s",
     ];
-    SUFFIXES
-        .iter()
-        .find_map(|suffix| {
-            word.strip_suffix(suffix)
-                .filter(|root| root.chars().count() >= 4)
-        })
-        .unwrap_or(word)
-        .to_owned()
+    let root_len = SUFFIXES.iter().find_map(|suffix| {
+        word.strip_suffix(suffix)
+            .filter(|root| root.chars().count() >= 4)
+            .map(str::len)
+    });
+    match (root_len, word) {
+        (None, word) => word,
+        (Some(len), Cow::Borrowed(word)) => Cow::Borrowed(&word[..len]),
+        (Some(len), Cow::Owned(mut word)) => {
+            word.truncate(len);
+            Cow::Owned(word)
+        }
+    }
 }
 
 impl QuestionRule for WordRepeat {
@@ -636,13 +659,13 @@ impl QuestionRule for WordRepeat {
             return;
         };
         let stem_words = content_words(&stem.value);
-        let distractor_words: BTreeSet<String> = question
+        let distractor_words: BTreeSet<Cow<'_, str>> = question
             .options
             .iter()
             .filter(|o| !o.correct)
             .flat_map(|o| content_words(&o.text.value))
             .collect();
-        let clang: Vec<String> = content_words(&key.text.value)
+        let clang: Vec<Cow<'_, str>> = content_words(&key.text.value)
             .into_iter()
             .filter(|w| stem_words.contains(w) && !distractor_words.contains(w))
             .collect();
@@ -694,11 +717,11 @@ impl QuestionRule for DuplicateOption {
             question.pairs.iter().map(|p| &p.answer).collect(),
         ];
         for texts in groups {
+            let folded: Vec<String> = texts.iter().map(|t| folded(&t.value)).collect();
             for (i, b) in texts.iter().enumerate() {
-                let b_folded = folded(&b.value);
-                let duplicate_of = texts[..i]
+                let duplicate_of = folded[..i]
                     .iter()
-                    .position(|a| near_identical(&folded(&a.value), &b_folded));
+                    .position(|a| near_identical(a, &folded[i]));
                 if let Some(j) = duplicate_of {
                     emit(finding(
                         &DUPLICATE_OPTION,
