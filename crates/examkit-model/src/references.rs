@@ -5,6 +5,8 @@
 //! finds every reference in a file, so completion, hover, navigation, rename
 //! and the cross-reference rules share one declaration.
 
+use std::sync::OnceLock;
+
 use examkit_syntax::{Node, NodeKind, TextRange};
 use serde_json::Value;
 
@@ -87,42 +89,108 @@ pub fn items_schema<'s>(root_schema: &'s Value, array: &'s Value) -> Option<&'s 
     resolve(root_schema, array)?.get("items")
 }
 
+/// Where references can sit in documents of one kind: the schema compiled
+/// once into the paths that lead to an `x-examkit-ref`, so a walk visits
+/// only those paths instead of consulting the schema at every node.
+#[derive(Debug)]
+enum RefShape {
+    /// The value here is an id of this target.
+    Target(RefTarget),
+    /// A mapping or sequence with references somewhere below.
+    Container {
+        /// Keys whose values can hold references.
+        properties: Vec<(String, RefShape)>,
+        /// The shape of sequence items, if they can hold references.
+        items: Option<Box<RefShape>>,
+    },
+}
+
+/// Schemas nest far less than this; the bound ends recursive `$ref`s.
+const MAX_SCHEMA_DEPTH: usize = 32;
+
+impl RefShape {
+    /// The shape of `node`, or `None` when nothing below it is a reference.
+    fn compile(root_schema: &Value, node: &Value, depth: usize) -> Option<Self> {
+        if let Some(target) = declared_target(root_schema, node) {
+            return Some(Self::Target(target));
+        }
+        if depth >= MAX_SCHEMA_DEPTH {
+            return None;
+        }
+        let resolved = resolve(root_schema, node)?;
+        let properties: Vec<(String, RefShape)> = resolved
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, sub)| {
+                Self::compile(root_schema, sub, depth + 1).map(|shape| (key.clone(), shape))
+            })
+            .collect();
+        let items = resolved
+            .get("items")
+            .and_then(|sub| Self::compile(root_schema, sub, depth + 1))
+            .map(Box::new);
+        (!properties.is_empty() || items.is_some()).then_some(Self::Container { properties, items })
+    }
+
+    /// The compiled shape of documents of `kind`.
+    fn of(kind: Kind) -> Option<&'static RefShape> {
+        static SHAPES: OnceLock<Vec<Option<RefShape>>> = OnceLock::new();
+        let shapes = SHAPES.get_or_init(|| {
+            Kind::ALL
+                .iter()
+                .map(|&kind| {
+                    let root_schema = schema(kind);
+                    Self::compile(root_schema, root_schema, 0)
+                })
+                .collect()
+        });
+        let index = Kind::ALL.iter().position(|&k| k == kind)?;
+        shapes.get(index)?.as_ref()
+    }
+}
+
 /// Every reference in a document of `kind`.
 #[must_use]
 pub fn references(kind: Kind, root: &Node) -> Vec<Reference> {
-    let root_schema = schema(kind);
     let mut found = Vec::new();
-    walk(root_schema, root_schema, root, &mut found);
+    if let Some(shape) = RefShape::of(kind) {
+        walk(shape, root, &mut found);
+    }
     found
 }
 
-fn walk(root_schema: &Value, schema_node: &Value, node: &Node, found: &mut Vec<Reference>) {
-    if let Some(target) = declared_target(root_schema, schema_node) {
-        if let Some(id) = node.scalar_text() {
-            found.push(Reference {
-                target,
-                id: id.to_owned(),
-                range: node.range,
-            });
+fn walk(shape: &RefShape, node: &Node, found: &mut Vec<Reference>) {
+    match (shape, &node.kind) {
+        (RefShape::Target(target), _) => {
+            if let Some(id) = node.scalar_text() {
+                found.push(Reference {
+                    target: *target,
+                    id: id.to_owned(),
+                    range: node.range,
+                });
+            }
         }
-        return;
-    }
-    match &node.kind {
-        NodeKind::Mapping(entries) => {
+        (RefShape::Container { properties, .. }, NodeKind::Mapping(entries)) => {
             for entry in entries {
-                if let Some(sub) = property_schema(root_schema, schema_node, entry.key_text()) {
-                    walk(root_schema, sub, &entry.value, found);
+                let key = entry.key_text();
+                if let Some((_, sub)) = properties.iter().find(|(k, _)| k == key) {
+                    walk(sub, &entry.value, found);
                 }
             }
         }
-        NodeKind::Sequence(items) => {
-            if let Some(sub) = items_schema(root_schema, schema_node) {
-                for item in items {
-                    walk(root_schema, sub, item, found);
-                }
+        (
+            RefShape::Container {
+                items: Some(sub), ..
+            },
+            NodeKind::Sequence(items),
+        ) => {
+            for item in items {
+                walk(sub, item, found);
             }
         }
-        NodeKind::Scalar(_) | NodeKind::Invalid => {}
+        (RefShape::Container { .. }, _) => {}
     }
 }
 

@@ -43,14 +43,16 @@ const MAX_POSTINGS: usize = 200;
 const THRESHOLD: f64 = 0.6;
 
 /// The distinct hashed word 3-grams of a text, sorted.
-fn shingles(text: &str) -> Vec<u64> {
+fn shingles(text: &str) -> Vec<u32> {
     let words: Vec<_> = words(text).collect();
-    let mut shingles: Vec<u64> = words
+    // 32 bits keep the index small; a rare collision merely counts one
+    // more shared 3-gram for one pair.
+    let mut shingles: Vec<u32> = words
         .windows(3)
         .map(|w| {
             let mut hasher = DefaultHasher::new();
             w.hash(&mut hasher);
-            hasher.finish()
+            (hasher.finish() >> 32) as u32
         })
         .collect();
     shingles.sort_unstable();
@@ -68,7 +70,7 @@ impl Rule for NearDuplicate {
             file: usize,
             anchor: TextRange,
             id: &'w str,
-            shingles: Vec<u64>,
+            shingles: Vec<u32>,
         }
         let per_file: Vec<Vec<Item<'_>>> = cx
             .workspace
@@ -100,7 +102,7 @@ impl Rule for NearDuplicate {
         let items: Vec<Item<'_>> = per_file.into_iter().flatten().collect();
         // (shingle, question) for every shingle of every question; sorted,
         // the runs of one shingle list the questions that have it.
-        let mut postings: Vec<(u64, u32)> = items
+        let mut postings: Vec<(u32, u32)> = items
             .iter()
             .enumerate()
             .flat_map(|(i, item)| {
@@ -111,7 +113,7 @@ impl Rule for NearDuplicate {
         postings.par_sort_unstable();
         // The postings of each useful shingle: those shared by more than one
         // question, and not so common that they tell nothing apart.
-        let lists: HashMap<u64, &[(u64, u32)]> = postings
+        let lists: HashMap<u32, &[(u32, u32)]> = postings
             .chunk_by(|x, y| x.0 == y.0)
             .filter(|l| l.len() > 1 && l.len() <= MAX_POSTINGS)
             .map(|l| (l[0].0, l))
@@ -133,7 +135,8 @@ impl Rule for NearDuplicate {
                         let Some(list) = lists.get(shingle) else {
                             continue;
                         };
-                        for &(_, b) in list.iter().filter(|p| p.1 > a) {
+                        let later = list.partition_point(|p| p.1 <= a);
+                        for &(_, b) in &list[later..] {
                             if shared[b as usize] == 0 {
                                 touched.push(b);
                             }

@@ -659,15 +659,22 @@ impl QuestionRule for WordRepeat {
             return;
         };
         let stem_words = content_words(&stem.value);
+        let shared: Vec<Cow<'_, str>> = content_words(&key.text.value)
+            .into_iter()
+            .filter(|w| stem_words.contains(w))
+            .collect();
+        if shared.is_empty() {
+            return;
+        }
         let distractor_words: BTreeSet<Cow<'_, str>> = question
             .options
             .iter()
             .filter(|o| !o.correct)
             .flat_map(|o| content_words(&o.text.value))
             .collect();
-        let clang: Vec<Cow<'_, str>> = content_words(&key.text.value)
-            .into_iter()
-            .filter(|w| stem_words.contains(w) && !distractor_words.contains(w))
+        let clang: Vec<&Cow<'_, str>> = shared
+            .iter()
+            .filter(|w| !distractor_words.contains(*w))
             .collect();
         if let Some(word) = clang.first() {
             emit(finding(

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use examkit_model::Workspace;
 use examkit_model::entities::{Entity, Scope, Service};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
@@ -170,7 +170,10 @@ impl<'w> Catalog<'w> {
         for (text, service, feature) in variants {
             add(&mut names, &text, service, feature, NameKind::WrongPrefix);
         }
+        // A DFA: a few hundred names make it small, and it scans all prose
+        // of the workspace about twice as fast as the default NFA.
         let automaton = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(names.iter().map(|n| n.text.as_str()))
