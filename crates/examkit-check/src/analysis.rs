@@ -6,6 +6,7 @@ use examkit_syntax::Diagnostic;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::memo::Memo;
 use crate::rules::{ALL, Context, Findings};
 use crate::suppress::{is_suppressed, suppressions};
 
@@ -27,12 +28,40 @@ pub fn analyse(
     config: &Config,
     relative: &(dyn Fn(usize) -> String + Sync),
 ) -> Analysis {
+    analyse_with(workspace, config, relative, None)
+}
+
+/// [`analyse`] for a front end that analyses the same workspace again and
+/// again: findings that depend on unchanged text alone come from `memo`,
+/// which keeps this analysis's findings for the next. The result is the
+/// same as [`analyse`]'s.
+#[must_use]
+pub fn analyse_memoised(
+    workspace: Workspace,
+    config: &Config,
+    relative: &(dyn Fn(usize) -> String + Sync),
+    memo: &Memo,
+) -> Analysis {
+    let analysis = analyse_with(workspace, config, relative, Some(memo));
+    memo.end_analysis();
+    analysis
+}
+
+fn analyse_with(
+    workspace: Workspace,
+    config: &Config,
+    relative: &(dyn Fn(usize) -> String + Sync),
+    memo: Option<&Memo>,
+) -> Analysis {
     let mut diagnostics: Vec<Vec<Diagnostic>> = workspace
         .files
         .iter()
         .map(|f| f.diagnostics.clone())
         .collect();
-    let cx = Context::new(&workspace);
+    let cx = match memo {
+        Some(memo) => Context::with_memo(&workspace, memo),
+        None => Context::new(&workspace),
+    };
     let findings: Vec<Findings> = ALL
         .par_iter()
         .map(|rule| {

@@ -7,12 +7,14 @@
 
 mod analysis;
 pub mod config;
+pub mod memo;
 pub mod registry;
 pub mod rules;
 pub mod stats;
 mod suppress;
 mod text;
 
-pub use analysis::{Analysis, analyse};
+pub use analysis::{Analysis, analyse, analyse_memoised};
 pub use config::Config;
+pub use memo::Memo;
 pub use registry::{RuleInfo, lookup};

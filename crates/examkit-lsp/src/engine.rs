@@ -17,8 +17,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use examkit_check::analyse;
 use examkit_check::config::{CONFIG_FILE, Config};
+use examkit_check::{Memo, analyse_memoised};
 use examkit_model::entities::Entity;
 use examkit_model::{SourceFile, Workspace};
 use examkit_syntax::{Diagnostic, LineIndex};
@@ -156,6 +156,8 @@ struct RootState {
     needs_analysis: bool,
     published: HashMap<PathBuf, Published>,
     summaries: BTreeMap<Arc<Path>, Arc<FileSummary>>,
+    /// Findings of the last analysis, so the next checks only what changed.
+    memo: Memo,
 }
 
 struct Engine {
@@ -672,9 +674,12 @@ impl Engine {
             })
             .collect();
         let timer = Instant::now();
-        let analysis = analyse(workspace, &root.config, &|i| {
-            relative.get(i).cloned().unwrap_or_default()
-        });
+        let analysis = analyse_memoised(
+            workspace,
+            &root.config,
+            &|i| relative.get(i).cloned().unwrap_or_default(),
+            &root.memo,
+        );
         root.workspace = analysis.workspace;
         let analysed = timer.elapsed();
         let fresh = std::mem::take(&mut root.fresh);
@@ -861,6 +866,7 @@ fn new_root(dir: PathBuf) -> RootState {
         needs_analysis: false,
         published: HashMap::new(),
         summaries: BTreeMap::new(),
+        memo: Memo::new(),
     }
 }
 

@@ -84,6 +84,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Moves the diagnostic and its fix by `delta` bytes, for text that moved
+    /// within its file. Related places may be in other files and stay.
+    pub fn shift(&mut self, delta: i64) {
+        self.range = self.range.shifted(delta);
+        if let Some(fix) = &mut self.fix {
+            for edit in &mut fix.edits {
+                edit.range = edit.range.shifted(delta);
+            }
+        }
+    }
+
     /// A diagnostic with no help, related places or fix.
     #[must_use]
     pub fn new(

@@ -76,6 +76,13 @@ impl TextRange {
         self.start as usize..self.end as usize
     }
 
+    /// The range moved by `delta` bytes (clamped at 0 and `u32::MAX`).
+    #[must_use]
+    pub fn shifted(self, delta: i64) -> Self {
+        let move_by = |x: u32| u32::try_from((i64::from(x) + delta).max(0)).unwrap_or(u32::MAX);
+        Self::new(move_by(self.start), move_by(self.end))
+    }
+
     /// The text this range covers in `source`, or `""` when it does not fit.
     #[must_use]
     pub fn slice(self, source: &str) -> &str {

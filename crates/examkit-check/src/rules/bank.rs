@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use examkit_model::entities::{Entity, QuestionType};
 use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
 use rayon::prelude::*;
 
 use super::{Context, Findings, Rule};
+use crate::memo::text_key;
 use crate::registry::RuleInfo;
 use crate::text::words;
 
@@ -70,7 +72,7 @@ impl Rule for NearDuplicate {
             file: usize,
             anchor: TextRange,
             id: &'w str,
-            shingles: Vec<u32>,
+            shingles: Arc<[u32]>,
         }
         let per_file: Vec<Vec<Item<'_>>> = cx
             .workspace
@@ -82,18 +84,29 @@ impl Rule for NearDuplicate {
                     return Vec::new();
                 };
                 set.questions
-                    .iter()
+                    .par_iter()
+                    .with_min_len(256)
                     .map(|q| {
-                        let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
-                        for key in q.correct_options() {
-                            text.push(' ');
-                            text.push_str(&key.text.value);
-                        }
+                        let compute = || {
+                            let mut text =
+                                q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
+                            for key in q.correct_options() {
+                                text.push(' ');
+                                text.push_str(&key.text.value);
+                            }
+                            shingles(&text)
+                        };
+                        let shingles: Arc<[u32]> = match cx.memo() {
+                            Some(memo) => {
+                                memo.shingles(text_key(&source.text, q.range, 0), compute)
+                            }
+                            None => compute().into(),
+                        };
                         Item {
                             file,
                             anchor: q.anchor(),
                             id: q.id.as_ref().map_or("", |i| i.value.as_str()),
-                            shingles: shingles(&text),
+                            shingles,
                         }
                     })
                     .collect()
@@ -131,7 +144,7 @@ impl Rule for NearDuplicate {
                 let mut similar = Vec::new();
                 for (offset, item) in chunk_items.iter().enumerate() {
                     let a = u32::try_from(chunk * CHUNK + offset).unwrap_or(u32::MAX);
-                    for shingle in &item.shingles {
+                    for shingle in item.shingles.iter() {
                         let Some(list) = lists.get(shingle) else {
                             continue;
                         };

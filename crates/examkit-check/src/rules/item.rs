@@ -9,7 +9,10 @@ use examkit_model::entities::{Entity, Question, QuestionType, Spanned};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
 use rayon::prelude::*;
 
+use examkit_model::Workspace;
+
 use super::{Context, Findings, Rule};
+use crate::memo::{Memo, text_key};
 use crate::registry::RuleInfo;
 use crate::text::words;
 
@@ -27,26 +30,84 @@ impl<T: QuestionRule> Rule for T {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        let per_file: Vec<Vec<Diagnostic>> = cx
-            .workspace
-            .files
-            .par_iter()
-            .map(|source| {
-                let mut found = Vec::new();
-                if let Some(Entity::Questions(set)) = &source.entity {
-                    for question in &set.questions {
-                        self.check_question(question, &source.text, &mut |d| found.push(d));
-                    }
-                }
-                found
-            })
-            .collect();
-        for (file, found) in per_file.into_iter().enumerate() {
-            for diagnostic in found {
-                out.report(file, diagnostic);
+        let code = QuestionRule::info(self).code;
+        for (file, found) in cx.question_findings().iter().enumerate() {
+            for diagnostic in found.iter().filter(|d| d.code == code) {
+                out.report(file, diagnostic.clone());
             }
         }
     }
+}
+
+/// Every question rule, in the order they run.
+static QUESTION_RULES: &[&dyn QuestionRule] = &[
+    &AllOfTheAbove,
+    &NoneOfTheAbove,
+    &ComplexOption,
+    &AbsoluteTerm,
+    &VagueFrequency,
+    &NegativeStem,
+    &LongestKey,
+    &WordRepeat,
+    &DuplicateOption,
+    &OptionCount,
+    &SelectCue,
+    &MissingRationale,
+    &ThinExplanation,
+];
+
+/// The findings of every question rule on one question.
+fn question_findings(question: &Question, source: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for rule in QUESTION_RULES {
+        rule.check_question(question, source, &mut |d| found.push(d));
+    }
+    found
+}
+
+/// Per file: the findings of every question rule on every question, one
+/// pass over the questions for all the rules. With a memo, a question whose
+/// text is unchanged since the last analysis is not checked again.
+pub(crate) fn all_question_findings(
+    workspace: &Workspace,
+    memo: Option<&Memo>,
+) -> Vec<Vec<Diagnostic>> {
+    workspace
+        .files
+        .par_iter()
+        .map(|source| {
+            let Some(Entity::Questions(set)) = &source.entity else {
+                return Vec::new();
+            };
+            let mut found: Vec<Diagnostic> = set
+                .questions
+                .par_iter()
+                .with_min_len(64)
+                .flat_map_iter(|question| match memo {
+                    None => question_findings(question, &source.text),
+                    Some(memo) => {
+                        let start = i64::from(question.range.start());
+                        let key = text_key(&source.text, question.range, 0);
+                        let relative = memo.question(key, || {
+                            let mut found = question_findings(question, &source.text);
+                            found.iter_mut().for_each(|d| d.shift(-start));
+                            found
+                        });
+                        relative
+                            .iter()
+                            .map(|d| {
+                                let mut d = d.clone();
+                                d.shift(start);
+                                d
+                            })
+                            .collect()
+                    }
+                })
+                .collect();
+            found.sort_by_key(|d| (d.range.start(), d.range.end()));
+            found
+        })
+        .collect()
 }
 
 fn finding(info: &'static RuleInfo, range: TextRange, message: String) -> Diagnostic {

@@ -15,15 +15,20 @@ use examkit_model::Workspace;
 use examkit_syntax::Diagnostic;
 
 use crate::registry::RuleInfo;
-use names::{Catalog, Mention, all_mentions};
+pub(crate) use names::Mention;
+use names::{Catalog, all_mentions};
+
+use crate::memo::Memo;
 
 /// What rules read: the workspace and what several rules derive from it,
 /// computed once on first use.
 pub struct Context<'w> {
     /// The analysed workspace.
     pub workspace: &'w Workspace,
+    memo: Option<&'w Memo>,
     catalog: OnceLock<Catalog<'w>>,
     mentions: OnceLock<Vec<Mention>>,
+    question_findings: OnceLock<Vec<Vec<Diagnostic>>>,
 }
 
 impl<'w> Context<'w> {
@@ -32,18 +37,41 @@ impl<'w> Context<'w> {
     pub fn new(workspace: &'w Workspace) -> Self {
         Self {
             workspace,
+            memo: None,
             catalog: OnceLock::new(),
             mentions: OnceLock::new(),
+            question_findings: OnceLock::new(),
         }
     }
 
+    /// A context that reuses (and keeps) findings in `memo`.
+    #[must_use]
+    pub fn with_memo(workspace: &'w Workspace, memo: &'w Memo) -> Self {
+        Self {
+            memo: Some(memo),
+            ..Self::new(workspace)
+        }
+    }
+
+    /// The memo of findings from earlier analyses, if this one keeps one.
+    pub(crate) fn memo(&self) -> Option<&'w Memo> {
+        self.memo
+    }
+
     pub(crate) fn catalog(&self) -> &Catalog<'w> {
-        self.catalog.get_or_init(|| Catalog::new(self.workspace))
+        self.catalog
+            .get_or_init(|| Catalog::new(self.workspace, self.memo))
     }
 
     pub(crate) fn mentions(&self) -> &[Mention] {
         self.mentions
-            .get_or_init(|| all_mentions(self.workspace, self.catalog()))
+            .get_or_init(|| all_mentions(self.workspace, self.catalog(), self.memo))
+    }
+
+    /// Per file: the findings of every question rule, sorted by position.
+    pub(crate) fn question_findings(&self) -> &[Vec<Diagnostic>] {
+        self.question_findings
+            .get_or_init(|| item::all_question_findings(self.workspace, self.memo))
     }
 }
 

@@ -8,6 +8,7 @@
 //! mistaken for services.
 
 use std::collections::BTreeSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use examkit_model::Workspace;
@@ -16,6 +17,7 @@ use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
 use rayon::prelude::*;
 
 use super::{Context, Findings, Rule};
+use crate::memo::{Memo, text_key};
 use crate::registry::RuleInfo;
 use crate::text::{Prose, prose_fields};
 
@@ -52,7 +54,7 @@ struct Entry<'w> {
 }
 
 /// One name found in prose.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Mention {
     /// The file it is in.
     pub file: usize,
@@ -75,6 +77,8 @@ pub(crate) struct Catalog<'w> {
     entries: Vec<Entry<'w>>,
     names: Vec<Name>,
     automaton: Option<AhoCorasick>,
+    /// A hash of every name and what it names: equal for equal catalogs.
+    pub fingerprint: u64,
 }
 
 /// Whether a name is distinctive enough to match in any letter case: it
@@ -100,7 +104,7 @@ fn swapped_prefix(name: &str) -> Option<String> {
 
 impl<'w> Catalog<'w> {
     /// Builds the catalog of the workspace's services.
-    pub fn new(workspace: &'w Workspace) -> Self {
+    pub fn new(workspace: &'w Workspace, memo: Option<&Memo>) -> Self {
         let mut entries = Vec::new();
         let mut names = Vec::new();
         let mut seen = BTreeSet::new();
@@ -170,18 +174,35 @@ impl<'w> Catalog<'w> {
         for (text, service, feature) in variants {
             add(&mut names, &text, service, feature, NameKind::WrongPrefix);
         }
+        let mut hasher = DefaultHasher::new();
+        for name in &names {
+            (&name.text, name.service, name.feature, name.kind as u8).hash(&mut hasher);
+            name.case_insensitive.hash(&mut hasher);
+        }
+        let names_hash = hasher.finish();
+        for entry in &entries {
+            (entry.id, entry.file).hash(&mut hasher);
+        }
         // A DFA: a few hundred names make it small, and it scans all prose
-        // of the workspace about twice as fast as the default NFA.
-        let automaton = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(names.iter().map(|n| n.text.as_str()))
-            .ok();
+        // of the workspace about twice as fast as the default NFA. Building
+        // it takes milliseconds, so a memo keeps it while the names stay.
+        let build = || {
+            AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(names.iter().map(|n| n.text.as_str()))
+                .ok()
+        };
+        let automaton = match memo {
+            Some(memo) => memo.automaton(names_hash, build),
+            None => build(),
+        };
         Self {
             entries,
             names,
             automaton,
+            fingerprint: hasher.finish(),
         }
     }
 
@@ -273,23 +294,51 @@ pub(crate) fn mentions_in(mentions: &[Mention], file: usize, range: TextRange) -
     &mentions[from..to.max(from)]
 }
 
-/// Every mention in every file's prose, sorted by file and position.
-pub(crate) fn all_mentions(workspace: &Workspace, catalog: &Catalog<'_>) -> Vec<Mention> {
+/// Every mention in every file's prose, sorted by file and position. With
+/// a memo, a prose field whose text is unchanged is not searched again.
+pub(crate) fn all_mentions(
+    workspace: &Workspace,
+    catalog: &Catalog<'_>,
+    memo: Option<&Memo>,
+) -> Vec<Mention> {
     let per_file: Vec<Vec<Mention>> = workspace
         .files
         .par_iter()
         .enumerate()
         .map(|(file, source)| {
-            let mut mentions = Vec::new();
             let Some(root) = &source.tree else {
-                return mentions;
+                return Vec::new();
             };
             let mut fields = Vec::new();
             prose_fields(root, &mut fields);
-            for (_, node) in fields {
-                let prose = Prose::of(node, &source.text);
-                catalog.mentions(&prose, file, &mut mentions);
-            }
+            let mut mentions: Vec<Mention> = fields
+                .par_iter()
+                .with_min_len(256)
+                .flat_map_iter(|&(_, node)| {
+                    let mut found = Vec::new();
+                    let Some(memo) = memo else {
+                        catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
+                        return found;
+                    };
+                    let start = i64::from(node.range.start());
+                    let key = text_key(&source.text, node.range, catalog.fingerprint);
+                    let relative = memo.mentions(key, || {
+                        catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
+                        for mention in &mut found {
+                            mention.range = mention.range.shifted(-start);
+                        }
+                        found
+                    });
+                    relative
+                        .iter()
+                        .map(|m| Mention {
+                            file,
+                            range: m.range.shifted(start),
+                            ..m.clone()
+                        })
+                        .collect()
+                })
+                .collect();
             mentions.sort_by_key(|m| m.range.start());
             mentions
         })

@@ -1,0 +1,225 @@
+//! Findings kept from one analysis to the next, for a front end that
+//! analyses the same workspace again and again (the language server, after
+//! every edit). What depends on a piece of text alone (a question's item
+//! findings, the names in a prose field) is stored under a hash of that text
+//! with offsets relative to its start, so after an edit only the edited
+//! question is checked again, wherever the edit moved the others.
+//!
+//! Entries not used by an analysis are dropped after the next one, so the
+//! memo never holds much more than one analysis's worth.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use aho_corasick::AhoCorasick;
+use examkit_syntax::{Diagnostic, TextRange};
+
+use crate::rules::Mention;
+
+/// Findings of one analysis, reusable by the next.
+#[derive(Debug, Default)]
+pub struct Memo {
+    questions: Generations<Arc<[Diagnostic]>>,
+    mentions: Generations<Arc<[Mention]>>,
+    shingles: Generations<Arc<[u32]>>,
+    /// The service-name automaton, with a hash of the names it was built from.
+    automaton: Mutex<Option<(u64, Option<AhoCorasick>)>>,
+}
+
+impl Memo {
+    /// An empty memo.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ends an analysis: what it did not use is forgotten by the next.
+    pub(crate) fn end_analysis(&self) {
+        self.questions.advance();
+        self.mentions.advance();
+        self.shingles.advance();
+    }
+
+    /// The item findings of a question with this `key` (offsets relative to
+    /// the question), computing and storing them when they are not known.
+    pub(crate) fn question(
+        &self,
+        key: u64,
+        compute: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Arc<[Diagnostic]> {
+        self.questions.get_or_insert(key, || compute().into())
+    }
+
+    /// The mentions in a prose field with this `key` (offsets relative to
+    /// the field), computing and storing them when they are not known.
+    pub(crate) fn mentions(
+        &self,
+        key: u64,
+        compute: impl FnOnce() -> Vec<Mention>,
+    ) -> Arc<[Mention]> {
+        self.mentions.get_or_insert(key, || compute().into())
+    }
+}
+
+impl Memo {
+    /// The service-name automaton for names with hash `names`, built when
+    /// the names changed since the last one.
+    pub(crate) fn automaton(
+        &self,
+        names: u64,
+        build: impl FnOnce() -> Option<AhoCorasick>,
+    ) -> Option<AhoCorasick> {
+        let mut kept = self
+            .automaton
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &*kept {
+            Some((hash, automaton)) if *hash == names => automaton.clone(),
+            _ => {
+                let automaton = build();
+                *kept = Some((names, automaton.clone()));
+                automaton
+            }
+        }
+    }
+
+    /// The near-duplicate shingles of a question with this `key`, computing
+    /// and storing them when they are not known.
+    pub(crate) fn shingles(&self, key: u64, compute: impl FnOnce() -> Vec<u32>) -> Arc<[u32]> {
+        self.shingles.get_or_insert(key, || compute().into())
+    }
+}
+
+/// A hash of `text` as it stands in `source` at `range`, including the
+/// column it starts at (indentation changes how YAML reads a block), mixed
+/// with `salt`.
+pub(crate) fn text_key(source: &str, range: TextRange, salt: u64) -> u64 {
+    let start = range.start() as usize;
+    let line_start = source
+        .get(..start)
+        .and_then(|before| before.rfind('\n').map(|i| i + 1))
+        .unwrap_or(0);
+    let column = (start - line_start.min(start)) as u64;
+    fast_hash(
+        range.slice(source).as_bytes(),
+        salt ^ column.rotate_left(32),
+    )
+}
+
+/// A fast, non-cryptographic 64-bit hash of `bytes` (eight bytes per step,
+/// in the manner of FxHash, with a final avalanche): keys are hashed on
+/// every analysis, and contents are not adversarial.
+fn fast_hash(bytes: &[u8], seed: u64) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let step = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
+    let mut hash = seed ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = step(hash, u64::from_le_bytes(word));
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    hash = step(hash, u64::from_le_bytes(tail));
+    // Avalanche (the finaliser of MurmurHash3), so every input bit reaches
+    // every output bit.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
+}
+
+/// A cache whose entries remember the last analysis that used them: an
+/// analysis finishing forgets the entries it did not use. Lookups share a
+/// read lock.
+#[derive(Debug)]
+struct Generations<V> {
+    map: RwLock<HashMap<u64, (V, AtomicU32)>>,
+    generation: AtomicU32,
+}
+
+impl<V> Default for Generations<V> {
+    fn default() -> Self {
+        Self {
+            map: RwLock::new(HashMap::new()),
+            generation: AtomicU32::new(0),
+        }
+    }
+}
+
+impl<V: Clone> Generations<V> {
+    fn get_or_insert(&self, key: u64, compute: impl FnOnce() -> V) -> V {
+        let generation = self.generation.load(Ordering::Relaxed);
+        {
+            let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some((value, used)) = map.get(&key) {
+                used.store(generation, Ordering::Relaxed);
+                return value.clone();
+            }
+        }
+        // Computed outside the lock, so other threads go on meanwhile.
+        let value = compute();
+        let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
+        map.insert(key, (value.clone(), AtomicU32::new(generation)));
+        value
+    }
+
+    fn advance(&self) {
+        let generation = self.generation.fetch_add(1, Ordering::Relaxed);
+        let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
+        map.retain(|_, (_, used)| used.load(Ordering::Relaxed) == generation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_entries_used_by_the_last_analysis_only() {
+        let memo = Memo::new();
+        let mut computed = 0;
+        let mut lookup = |key| {
+            memo.question(key, || {
+                computed += 1;
+                Vec::new()
+            });
+        };
+        lookup(1);
+        lookup(1);
+        lookup(2);
+        assert_eq!(computed, 2);
+        memo.end_analysis();
+        // Analysis 2 uses key 1 only.
+        let mut lookup = |key| {
+            memo.question(key, || {
+                computed += 1;
+                Vec::new()
+            });
+        };
+        lookup(1);
+        memo.end_analysis();
+        // Analysis 3: key 1 is still known, key 2 was forgotten.
+        let mut lookup = |key| {
+            memo.question(key, || {
+                computed += 1;
+                Vec::new()
+            });
+        };
+        lookup(1);
+        lookup(2);
+        assert_eq!(computed, 3);
+    }
+
+    #[test]
+    fn a_key_depends_on_text_and_column() {
+        let source = "a: x\na: x\n  a: x\n";
+        let at = |start: u32| TextRange::new(start, start + 4);
+        assert_eq!(text_key(source, at(0), 0), text_key(source, at(5), 0));
+        assert_ne!(text_key(source, at(0), 0), text_key(source, at(12), 0));
+        assert_ne!(text_key(source, at(0), 0), text_key(source, at(0), 1));
+    }
+}
