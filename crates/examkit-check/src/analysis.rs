@@ -62,6 +62,9 @@ fn analyse_with(
         Some(memo) => Context::with_memo(&workspace, memo),
         None => Context::new(&workspace),
     };
+    // What several rules share is computed first, all of it in parallel: a
+    // rule waiting on another thread's computation would hold its thread.
+    cx.prepare();
     let findings: Vec<Findings> = ALL
         .par_iter()
         .map(|rule| {
@@ -82,21 +85,27 @@ fn analyse_with(
             per_file.push(diagnostic);
         }
     }
-    for (file, per_file) in workspace.files.iter().zip(&mut diagnostics) {
-        let (suppressions, problems) = suppressions(&file.text, file.tree.as_ref());
-        if !suppressions.is_empty() {
-            per_file.retain(|d| {
-                crate::registry::lookup(d.code).is_none_or(|r| !r.configurable)
-                    || !is_suppressed(d, &suppressions)
+    workspace
+        .files
+        .par_iter()
+        .zip(&mut diagnostics)
+        .for_each(|(file, per_file)| {
+            let (suppressions, problems) = suppressions(&file.text, file.tree.as_ref());
+            if !suppressions.is_empty() {
+                per_file.retain(|d| {
+                    crate::registry::lookup(d.code).is_none_or(|r| !r.configurable)
+                        || !is_suppressed(d, &suppressions)
+                });
+            }
+            per_file.extend(problems);
+            per_file.sort_by(|a, b| {
+                (a.range.start(), a.range.end(), a.code).cmp(&(
+                    b.range.start(),
+                    b.range.end(),
+                    b.code,
+                ))
             });
-        }
-        per_file.extend(problems);
-    }
-    for per_file in &mut diagnostics {
-        per_file.sort_by(|a, b| {
-            (a.range.start(), a.range.end(), a.code).cmp(&(b.range.start(), b.range.end(), b.code))
         });
-    }
     Analysis {
         workspace,
         diagnostics,

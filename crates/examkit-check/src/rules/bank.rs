@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use examkit_model::entities::{Entity, QuestionType};
@@ -43,6 +43,27 @@ pub struct KeyPosition;
 /// Postings longer than this are too common to tell questions apart.
 const MAX_POSTINGS: usize = 200;
 const THRESHOLD: f64 = 0.6;
+
+/// A hasher for shingles, which are hashes already: they pass through.
+#[derive(Default)]
+struct ShingleHasher(u64);
+
+impl Hasher for ShingleHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u32(&mut self, shingle: u32) {
+        // Spread over 64 bits: the table uses the top bits too.
+        self.0 = u64::from(shingle).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
 
 /// The distinct hashed word 3-grams of a text, sorted.
 fn shingles(text: &str) -> Vec<u32> {
@@ -126,7 +147,7 @@ impl Rule for NearDuplicate {
         postings.par_sort_unstable();
         // The postings of each useful shingle: those shared by more than one
         // question, and not so common that they tell nothing apart.
-        let lists: HashMap<u32, &[(u32, u32)]> = postings
+        let lists: HashMap<u32, &[(u32, u32)], BuildHasherDefault<ShingleHasher>> = postings
             .chunk_by(|x, y| x.0 == y.0)
             .filter(|l| l.len() > 1 && l.len() <= MAX_POSTINGS)
             .map(|l| (l[0].0, l))

@@ -53,6 +53,12 @@ impl<'w> Context<'w> {
         }
     }
 
+    /// Computes what several rules share (the name catalog and mentions,
+    /// the question findings) on all threads at once.
+    pub fn prepare(&self) {
+        rayon::join(|| self.mentions(), || self.question_findings());
+    }
+
     /// The memo of findings from earlier analyses, if this one keeps one.
     pub(crate) fn memo(&self) -> Option<&'w Memo> {
         self.memo
