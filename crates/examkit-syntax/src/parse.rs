@@ -5,7 +5,6 @@
 //! alias bomb cannot expand), nesting is capped with an explicit stack, only
 //! one document is read, and oversized files are refused before parsing.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use compact_str::CompactString;
@@ -274,10 +273,9 @@ impl<'a> Builder<'a> {
                 };
                 self.push_node(Node {
                     kind: NodeKind::Scalar(Scalar {
-                        text: match value {
-                            Cow::Borrowed(text) => CompactString::from(text),
-                            Cow::Owned(text) => CompactString::from(text),
-                        },
+                        // Copied at its length: the parser's own buffer for
+                        // a folded scalar has grown by doubling.
+                        text: CompactString::from(&*value),
                         style,
                     }),
                     range,
