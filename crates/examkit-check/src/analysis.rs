@@ -62,8 +62,6 @@ fn analyse_with(
         Some(memo) => Context::with_memo(&workspace, memo),
         None => Context::new(&workspace),
     };
-    // What several rules share is computed first, all of it in parallel: a
-    // rule waiting on another thread's computation would hold its thread.
     cx.prepare();
     let findings: Vec<Findings> = ALL
         .par_iter()

@@ -89,6 +89,16 @@ impl Rule for NearDuplicate {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for (file, diagnostic) in cx.near_duplicates() {
+            out.report(*file, diagnostic.clone());
+        }
+    }
+}
+
+/// The findings of `bank/near-duplicate`, each with its file: every pair of
+/// questions whose stem and key are similar enough.
+pub(crate) fn near_duplicates(cx: &Context<'_>) -> Vec<(usize, Diagnostic)> {
+    {
         struct Item<'w> {
             file: usize,
             anchor: TextRange,
@@ -191,9 +201,10 @@ impl Rule for NearDuplicate {
             })
             .collect();
         pairs.sort_by_key(|p| p.0);
+        let mut found = Vec::new();
         for ((a, b), similarity) in pairs {
             let (first, second) = (&items[a as usize], &items[b as usize]);
-            out.report(
+            found.push((
                 second.file,
                 Diagnostic::new(
                     NEAR_DUPLICATE.code,
@@ -210,8 +221,9 @@ impl Rule for NearDuplicate {
                     range: first.anchor,
                     message: format!("`{}` is here", first.id),
                 }),
-            );
+            ));
         }
+        found
     }
 }
 

@@ -29,6 +29,7 @@ pub struct Context<'w> {
     catalog: OnceLock<Catalog<'w>>,
     mentions: OnceLock<Vec<Mention>>,
     question_findings: OnceLock<Vec<Vec<Diagnostic>>>,
+    near_duplicates: OnceLock<Vec<(usize, Diagnostic)>>,
 }
 
 impl<'w> Context<'w> {
@@ -41,6 +42,7 @@ impl<'w> Context<'w> {
             catalog: OnceLock::new(),
             mentions: OnceLock::new(),
             question_findings: OnceLock::new(),
+            near_duplicates: OnceLock::new(),
         }
     }
 
@@ -53,10 +55,21 @@ impl<'w> Context<'w> {
         }
     }
 
-    /// Computes what several rules share (the name catalog and mentions,
-    /// the question findings) on all threads at once.
+    /// Computes the costly inputs of rules (the name catalog and mentions,
+    /// the question findings, the near-duplicate pairs) up front, all at
+    /// once: a rule waiting for another thread's computation would hold
+    /// its own thread idle.
     pub fn prepare(&self) {
-        rayon::join(|| self.mentions(), || self.question_findings());
+        rayon::join(
+            || rayon::join(|| self.mentions(), || self.question_findings()),
+            || self.near_duplicates(),
+        );
+    }
+
+    /// The findings of `bank/near-duplicate`, each with its file.
+    pub(crate) fn near_duplicates(&self) -> &[(usize, Diagnostic)] {
+        self.near_duplicates
+            .get_or_init(|| bank::near_duplicates(self))
     }
 
     /// The memo of findings from earlier analyses, if this one keeps one.
