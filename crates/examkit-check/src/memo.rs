@@ -178,39 +178,29 @@ impl<V: Clone> Generations<V> {
 mod tests {
     use super::*;
 
+    /// Looks `key` up, counting the computations in `computed`.
+    fn lookup(memo: &Memo, key: u64, computed: &mut usize) {
+        memo.question(key, || {
+            *computed += 1;
+            Vec::new()
+        });
+    }
+
     #[test]
     fn keeps_entries_used_by_the_last_analysis_only() {
         let memo = Memo::new();
         let mut computed = 0;
-        let mut lookup = |key| {
-            memo.question(key, || {
-                computed += 1;
-                Vec::new()
-            });
-        };
-        lookup(1);
-        lookup(1);
-        lookup(2);
+        for key in [1, 1, 2] {
+            lookup(&memo, key, &mut computed);
+        }
         assert_eq!(computed, 2);
         memo.end_analysis();
         // Analysis 2 uses key 1 only.
-        let mut lookup = |key| {
-            memo.question(key, || {
-                computed += 1;
-                Vec::new()
-            });
-        };
-        lookup(1);
+        lookup(&memo, 1, &mut computed);
         memo.end_analysis();
         // Analysis 3: key 1 is still known, key 2 was forgotten.
-        let mut lookup = |key| {
-            memo.question(key, || {
-                computed += 1;
-                Vec::new()
-            });
-        };
-        lookup(1);
-        lookup(2);
+        lookup(&memo, 1, &mut computed);
+        lookup(&memo, 2, &mut computed);
         assert_eq!(computed, 3);
     }
 

@@ -25,8 +25,7 @@ use examkit_syntax::{LineIndex, Node, NodeKind, TextRange};
 pub const MIN_SIZE: usize = 32 * 1024;
 
 fn shift_range(r: TextRange, d: i64) -> TextRange {
-    let move_by = |x: u32| u32::try_from(i64::from(x) + d).unwrap_or(x);
-    TextRange::new(move_by(r.start()), move_by(r.end()))
+    r.shifted(d)
 }
 
 fn shift(node: &mut Node, d: i64) {
@@ -235,12 +234,7 @@ pub fn reanalyse(mut old: SourceFile, new_text: &str) -> Option<SourceFile> {
         .filter(|d| d.range.start() >= first && !edited(d.range.start()))
         .map(|mut diag| {
             if diag.range.start() >= old_block.end {
-                diag.range = shift_range(diag.range, d);
-                if let Some(fix) = &mut diag.fix {
-                    for edit in &mut fix.edits {
-                        edit.range = shift_range(edit.range, d);
-                    }
-                }
+                diag.shift(d);
             }
             diag
         })
@@ -248,12 +242,7 @@ pub fn reanalyse(mut old: SourceFile, new_text: &str) -> Option<SourceFile> {
     let head = u32::try_from(head).unwrap_or(u32::MAX);
     for mut diag in part.diagnostics {
         if diag.range.start() >= head {
-            diag.range = shift_range(diag.range, moved);
-            if let Some(fix) = &mut diag.fix {
-                for edit in &mut fix.edits {
-                    edit.range = shift_range(edit.range, moved);
-                }
-            }
+            diag.shift(moved);
         }
         diagnostics.push(diag);
     }
