@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use aho_corasick::AhoCorasick;
 use examkit_syntax::{Diagnostic, TextRange};
+use rayon::prelude::*;
 
 use crate::rules::Mention;
 
@@ -41,24 +42,40 @@ impl Memo {
         self.shingles.advance();
     }
 
-    /// The item findings of a question with this `key` (offsets relative to
-    /// the question), computing and storing them when they are not known.
-    pub(crate) fn question(
+    /// The item findings of each question (offsets relative to the
+    /// question), from the memo under `key` or from `compute`.
+    pub(crate) fn questions<T: Sync>(
         &self,
-        key: u64,
-        compute: impl FnOnce() -> Vec<Diagnostic>,
-    ) -> Arc<[Diagnostic]> {
-        self.questions.get_or_insert(key, || compute().into())
+        items: &[T],
+        key: impl Fn(&T) -> u64 + Sync,
+        compute: impl Fn(&T) -> Vec<Diagnostic> + Sync,
+    ) -> Vec<Arc<[Diagnostic]>> {
+        self.questions
+            .get_or_insert_all(items, key, |item| compute(item).into())
     }
 
-    /// The mentions in a prose field with this `key` (offsets relative to
-    /// the field), computing and storing them when they are not known.
-    pub(crate) fn mentions(
+    /// The mentions in each prose field (offsets relative to the field),
+    /// from the memo under `key` or from `compute`.
+    pub(crate) fn mentions<T: Sync>(
         &self,
-        key: u64,
-        compute: impl FnOnce() -> Vec<Mention>,
-    ) -> Arc<[Mention]> {
-        self.mentions.get_or_insert(key, || compute().into())
+        items: &[T],
+        key: impl Fn(&T) -> u64 + Sync,
+        compute: impl Fn(&T) -> Vec<Mention> + Sync,
+    ) -> Vec<Arc<[Mention]>> {
+        self.mentions
+            .get_or_insert_all(items, key, |item| compute(item).into())
+    }
+
+    /// The near-duplicate shingles of each question, from the memo under
+    /// `key` or from `compute`.
+    pub(crate) fn shingles<T: Sync>(
+        &self,
+        items: &[T],
+        key: impl Fn(&T) -> u64 + Sync,
+        compute: impl Fn(&T) -> Vec<u32> + Sync,
+    ) -> Vec<Arc<[u32]>> {
+        self.shingles
+            .get_or_insert_all(items, key, |item| compute(item).into())
     }
 }
 
@@ -82,12 +99,6 @@ impl Memo {
                 automaton
             }
         }
-    }
-
-    /// The near-duplicate shingles of a question with this `key`, computing
-    /// and storing them when they are not known.
-    pub(crate) fn shingles(&self, key: u64, compute: impl FnOnce() -> Vec<u32>) -> Arc<[u32]> {
-        self.shingles.get_or_insert(key, || compute().into())
     }
 }
 
@@ -150,21 +161,43 @@ impl<V> Default for Generations<V> {
     }
 }
 
-impl<V: Clone> Generations<V> {
-    fn get_or_insert(&self, key: u64, compute: impl FnOnce() -> V) -> V {
+impl<V: Clone + Send + Sync> Generations<V> {
+    /// The value of every item: looked up under one read lock, the missing
+    /// ones computed in parallel and stored under one write lock (one lock
+    /// per item would have the threads take turns at it).
+    fn get_or_insert_all<T: Sync>(
+        &self,
+        items: &[T],
+        key: impl Fn(&T) -> u64 + Sync,
+        compute: impl Fn(&T) -> V + Sync,
+    ) -> Vec<V> {
         let generation = self.generation.load(Ordering::Relaxed);
-        {
+        let keys: Vec<u64> = items.par_iter().with_min_len(64).map(&key).collect();
+        let mut values: Vec<Option<V>> = {
             let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some((value, used)) = map.get(&key) {
-                used.store(generation, Ordering::Relaxed);
-                return value.clone();
+            keys.iter()
+                .map(|k| {
+                    map.get(k).map(|(value, used)| {
+                        used.store(generation, Ordering::Relaxed);
+                        value.clone()
+                    })
+                })
+                .collect()
+        };
+        let computed: Vec<(usize, V)> = values
+            .par_iter()
+            .enumerate()
+            .filter(|(_, value)| value.is_none())
+            .map(|(i, _)| (i, compute(&items[i])))
+            .collect();
+        if !computed.is_empty() {
+            let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
+            for (i, value) in computed {
+                map.insert(keys[i], (value.clone(), AtomicU32::new(generation)));
+                values[i] = Some(value);
             }
         }
-        // Computed outside the lock, so other threads go on meanwhile.
-        let value = compute();
-        let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
-        map.insert(key, (value.clone(), AtomicU32::new(generation)));
-        value
+        values.into_iter().flatten().collect()
     }
 
     fn advance(&self) {
@@ -177,13 +210,20 @@ impl<V: Clone> Generations<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
 
     /// Looks `key` up, counting the computations in `computed`.
     fn lookup(memo: &Memo, key: u64, computed: &mut usize) {
-        memo.question(key, || {
-            *computed += 1;
-            Vec::new()
-        });
+        let count = AtomicUsize::new(0);
+        memo.questions(
+            &[key],
+            |k| *k,
+            |_| {
+                count.fetch_add(1, Ordering::Relaxed);
+                Vec::new()
+            },
+        );
+        *computed += count.into_inner();
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
-use examkit_model::entities::{Entity, QuestionType};
+use examkit_model::entities::{Entity, Question, QuestionType};
 use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
 use rayon::prelude::*;
 
@@ -114,31 +114,35 @@ pub(crate) fn near_duplicates(cx: &Context<'_>) -> Vec<(usize, Diagnostic)> {
                 let Some(Entity::Questions(set)) = &source.entity else {
                     return Vec::new();
                 };
+                let compute = |q: &Question| {
+                    let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
+                    for key in q.correct_options() {
+                        text.push(' ');
+                        text.push_str(&key.text.value);
+                    }
+                    shingles(&text)
+                };
+                let sets: Vec<Arc<[u32]>> = match cx.memo() {
+                    Some(memo) => memo.shingles(
+                        &set.questions,
+                        |q| text_key(&source.text, q.range, 0),
+                        compute,
+                    ),
+                    None => set
+                        .questions
+                        .par_iter()
+                        .with_min_len(256)
+                        .map(|q| compute(q).into())
+                        .collect(),
+                };
                 set.questions
-                    .par_iter()
-                    .with_min_len(256)
-                    .map(|q| {
-                        let compute = || {
-                            let mut text =
-                                q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
-                            for key in q.correct_options() {
-                                text.push(' ');
-                                text.push_str(&key.text.value);
-                            }
-                            shingles(&text)
-                        };
-                        let shingles: Arc<[u32]> = match cx.memo() {
-                            Some(memo) => {
-                                memo.shingles(text_key(&source.text, q.range, 0), compute)
-                            }
-                            None => compute().into(),
-                        };
-                        Item {
-                            file,
-                            anchor: q.anchor(),
-                            id: q.id.as_ref().map_or("", |i| i.value.as_str()),
-                            shingles,
-                        }
+                    .iter()
+                    .zip(sets)
+                    .map(|(q, shingles)| Item {
+                        file,
+                        anchor: q.anchor(),
+                        id: q.id.as_ref().map_or("", |i| i.value.as_str()),
+                        shingles,
                     })
                     .collect()
             })

@@ -79,31 +79,41 @@ pub(crate) fn all_question_findings(
             let Some(Entity::Questions(set)) = &source.entity else {
                 return Vec::new();
             };
-            let mut found: Vec<Diagnostic> = set
-                .questions
-                .par_iter()
-                .with_min_len(64)
-                .flat_map_iter(|question| match memo {
-                    None => question_findings(question, &source.text),
-                    Some(memo) => {
-                        let start = i64::from(question.range.start());
-                        let key = text_key(&source.text, question.range, 0);
-                        let relative = memo.question(key, || {
+            let mut found: Vec<Diagnostic> = match memo {
+                None => set
+                    .questions
+                    .par_iter()
+                    .with_min_len(64)
+                    .flat_map_iter(|question| question_findings(question, &source.text))
+                    .collect(),
+                Some(memo) => {
+                    let relative = memo.questions(
+                        &set.questions,
+                        |question| text_key(&source.text, question.range, 0),
+                        |question| {
+                            let start = i64::from(question.range.start());
                             let mut found = question_findings(question, &source.text);
                             found.iter_mut().for_each(|d| d.shift(-start));
                             found
-                        });
-                        relative
-                            .iter()
-                            .map(|d| {
-                                let mut d = d.clone();
-                                d.shift(start);
-                                d
-                            })
-                            .collect()
-                    }
-                })
-                .collect();
+                        },
+                    );
+                    set.questions
+                        .iter()
+                        .zip(relative)
+                        .flat_map(|(question, relative)| {
+                            let start = i64::from(question.range.start());
+                            relative
+                                .iter()
+                                .map(|d| {
+                                    let mut d = d.clone();
+                                    d.shift(start);
+                                    d
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .collect()
+                }
+            };
             found.sort_by_key(|d| (d.range.start(), d.range.end()));
             found
         })

@@ -311,34 +311,47 @@ pub(crate) fn all_mentions(
             };
             let mut fields = Vec::new();
             prose_fields(root, &mut fields);
-            let mut mentions: Vec<Mention> = fields
-                .par_iter()
-                .with_min_len(256)
-                .flat_map_iter(|&(_, node)| {
-                    let mut found = Vec::new();
-                    let Some(memo) = memo else {
+            let mut mentions: Vec<Mention> = match memo {
+                None => fields
+                    .par_iter()
+                    .with_min_len(256)
+                    .flat_map_iter(|&(_, node)| {
+                        let mut found = Vec::new();
                         catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
-                        return found;
-                    };
-                    let start = i64::from(node.range.start());
-                    let key = text_key(&source.text, node.range, catalog.fingerprint);
-                    let relative = memo.mentions(key, || {
-                        catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
-                        for mention in &mut found {
-                            mention.range = mention.range.shifted(-start);
-                        }
                         found
-                    });
-                    relative
+                    })
+                    .collect(),
+                Some(memo) => {
+                    let relative = memo.mentions(
+                        &fields,
+                        |&(_, node)| text_key(&source.text, node.range, catalog.fingerprint),
+                        |&(_, node)| {
+                            let start = i64::from(node.range.start());
+                            let mut found = Vec::new();
+                            catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
+                            for mention in &mut found {
+                                mention.range = mention.range.shifted(-start);
+                            }
+                            found
+                        },
+                    );
+                    fields
                         .iter()
-                        .map(|m| Mention {
-                            file,
-                            range: m.range.shifted(start),
-                            ..m.clone()
+                        .zip(relative)
+                        .flat_map(|(&(_, node), relative)| {
+                            let start = i64::from(node.range.start());
+                            relative
+                                .iter()
+                                .map(|m| Mention {
+                                    file,
+                                    range: m.range.shifted(start),
+                                    ..m.clone()
+                                })
+                                .collect::<Vec<_>>()
                         })
                         .collect()
-                })
-                .collect();
+                }
+            };
             mentions.sort_by_key(|m| m.range.start());
             mentions
         })
