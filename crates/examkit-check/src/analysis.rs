@@ -7,7 +7,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::memo::Memo;
-use crate::rules::{ALL, Context, Findings};
+use crate::registry::RuleInfo;
+use crate::rules::{ALL, Context, Findings, Rule};
 use crate::suppress::{is_suppressed, suppressions};
 
 /// The findings of every file of a workspace.
@@ -28,7 +29,20 @@ pub fn analyse(
     config: &Config,
     relative: &(dyn Fn(usize) -> String + Sync),
 ) -> Analysis {
-    analyse_with(workspace, config, relative, None)
+    analyse_with(workspace, config, relative, Scope::All)
+}
+
+/// [`analyse`] for a gate that refuses content with errors, as export
+/// does: only the rules that can report an error under `config` run. The
+/// errors are exactly those of [`analyse`]; the warnings and notes of the
+/// rules left out are missing.
+#[must_use]
+pub fn analyse_for_errors(
+    workspace: Workspace,
+    config: &Config,
+    relative: &(dyn Fn(usize) -> String + Sync),
+) -> Analysis {
+    analyse_with(workspace, config, relative, Scope::Errors)
 }
 
 /// [`analyse`] for a front end that analyses the same workspace again and
@@ -42,28 +56,50 @@ pub fn analyse_memoised(
     relative: &(dyn Fn(usize) -> String + Sync),
     memo: &Memo,
 ) -> Analysis {
-    let analysis = analyse_with(workspace, config, relative, Some(memo));
+    let analysis = analyse_with(workspace, config, relative, Scope::Memoised(memo));
     memo.end_analysis();
     analysis
+}
+
+/// Which rules an analysis runs, and with which memo.
+#[derive(Clone, Copy)]
+enum Scope<'m> {
+    /// Every rule.
+    All,
+    /// Every rule, reusing and keeping findings in a memo.
+    Memoised(&'m Memo),
+    /// The rules that can report an error.
+    Errors,
 }
 
 fn analyse_with(
     workspace: Workspace,
     config: &Config,
     relative: &(dyn Fn(usize) -> String + Sync),
-    memo: Option<&Memo>,
+    scope: Scope<'_>,
 ) -> Analysis {
     let mut diagnostics: Vec<Vec<Diagnostic>> = workspace
         .files
         .iter()
         .map(|f| f.diagnostics.clone())
         .collect();
-    let cx = match memo {
-        Some(memo) => Context::with_memo(&workspace, memo),
-        None => Context::new(&workspace),
+    let may_report_error =
+        |info: &RuleInfo| config.may_report_error(info.code, info.default_severity);
+    let rules: Vec<&dyn Rule> = match scope {
+        Scope::All | Scope::Memoised(_) => ALL.to_vec(),
+        Scope::Errors => ALL
+            .iter()
+            .copied()
+            .filter(|rule| may_report_error(rule.info()))
+            .collect(),
     };
-    cx.prepare();
-    let findings: Vec<Findings> = ALL
+    let cx = match scope {
+        Scope::All => Context::new(&workspace),
+        Scope::Memoised(memo) => Context::with_memo(&workspace, memo),
+        Scope::Errors => Context::with_question_rules(&workspace, &may_report_error),
+    };
+    cx.prepare(&rules);
+    let findings: Vec<Findings> = rules
         .par_iter()
         .map(|rule| {
             let mut out = Findings::default();

@@ -152,6 +152,21 @@ impl Config {
             None => Some(default),
         }
     }
+
+    /// Whether `code` (whose own severity is `default`) reports errors in
+    /// at least one file: at the top level or in any override.
+    #[must_use]
+    pub fn may_report_error(&self, code: &str, default: Severity) -> bool {
+        let top = self
+            .rules
+            .get(code)
+            .map_or(Some(default), |level| level.severity());
+        top == Some(Severity::Error)
+            || self
+                .overrides
+                .iter()
+                .any(|o| o.rules.get(code) == Some(&Level::Error))
+    }
 }
 
 fn offset(i: usize) -> u32 {

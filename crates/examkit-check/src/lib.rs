@@ -14,7 +14,7 @@ pub mod stats;
 mod suppress;
 mod text;
 
-pub use analysis::{Analysis, analyse, analyse_memoised};
+pub use analysis::{Analysis, analyse, analyse_for_errors, analyse_memoised};
 pub use config::Config;
 pub use memo::Memo;
 pub use registry::{RuleInfo, lookup};

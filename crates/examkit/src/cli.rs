@@ -110,6 +110,9 @@ pub struct ExportArgs {
     /// be current).
     #[arg(long)]
     pub locked: bool,
+    /// Print how long each step took (read, check, …) to standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Output formats of `check`.
@@ -154,4 +157,7 @@ pub struct CheckArgs {
     /// or not), while cross-references still see the whole content root.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Print how long each step took (read, check, …) to standard error.
+    #[arg(long)]
+    pub timings: bool,
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use examkit_check::config::{CONFIG_FILE, Config};
-use examkit_check::{Analysis, analyse};
+use examkit_check::{Analysis, analyse, analyse_for_errors};
+
+use crate::timings::Timings;
 use examkit_model::{SourceFile, Workspace};
 use examkit_syntax::{Diagnostic, LineIndex};
 use rayon::prelude::*;
@@ -118,10 +120,25 @@ fn root_of(path: &Path, fallback: &Path) -> PathBuf {
     }
 }
 
+/// Which findings a command needs from the analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Findings {
+    /// Every finding: errors, warnings and notes.
+    All,
+    /// Errors only (a gate such as export): rules that cannot report an
+    /// error under the configuration do not run.
+    Errors,
+}
+
 /// Loads the content under `paths` (or the default root), grouped by
 /// content root. Every file of a root is analysed, so cross-references see
 /// the whole root; only the files under `paths` are marked requested.
-pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Vec<LoadedRoot>, LoadError> {
+pub fn load(
+    paths: &[PathBuf],
+    cwd: &Path,
+    findings: Findings,
+    timings: &mut Timings,
+) -> Result<Vec<LoadedRoot>, LoadError> {
     let paths = if paths.is_empty() {
         vec![default_root(cwd)?]
     } else {
@@ -146,11 +163,16 @@ pub fn load(paths: &[PathBuf], cwd: &Path) -> Result<Vec<LoadedRoot>, LoadError>
     }
     requested
         .into_iter()
-        .map(|(root, files)| load_root(&root, &files))
+        .map(|(root, files)| load_root(&root, &files, findings, timings))
         .collect()
 }
 
-fn load_root(root: &Path, requested_files: &[PathBuf]) -> Result<LoadedRoot, LoadError> {
+fn load_root(
+    root: &Path,
+    requested_files: &[PathBuf],
+    findings: Findings,
+    timings: &mut Timings,
+) -> Result<LoadedRoot, LoadError> {
     let config_path = root.join(CONFIG_FILE);
     let has_config = config_path.is_file();
     let mut files = Vec::new();
@@ -173,6 +195,7 @@ fn load_root(root: &Path, requested_files: &[PathBuf]) -> Result<LoadedRoot, Loa
         })
         .collect();
     let workspace = Workspace::new(sources);
+    timings.step("read");
     let (config, config_file) = if has_config {
         let text = fs::read_to_string(&config_path)
             .map_err(|e| LoadError(format!("cannot read {}: {e}", config_path.display())))?;
@@ -207,7 +230,12 @@ fn load_root(root: &Path, requested_files: &[PathBuf]) -> Result<LoadedRoot, Loa
                 .any(|r| r.as_path() == f.path.as_ref())
         })
         .collect();
-    let analysis = analyse(workspace, &config, &|i| relative_paths[i].clone());
+    let relative = |i: usize| relative_paths[i].clone();
+    let analysis = match findings {
+        Findings::All => analyse(workspace, &config, &relative),
+        Findings::Errors => analyse_for_errors(workspace, &config, &relative),
+    };
+    timings.step("check");
     Ok(LoadedRoot {
         config_file,
         analysis,
@@ -217,12 +245,17 @@ fn load_root(root: &Path, requested_files: &[PathBuf]) -> Result<LoadedRoot, Loa
 
 /// Loads one content root: `root` if given, else the default root. Fails
 /// when the path holds no content root.
-pub fn load_content_root(root: Option<&Path>, cwd: &Path) -> Result<LoadedRoot, LoadError> {
+pub fn load_content_root(
+    root: Option<&Path>,
+    cwd: &Path,
+    findings: Findings,
+    timings: &mut Timings,
+) -> Result<LoadedRoot, LoadError> {
     let root = match root {
         Some(root) => root.to_path_buf(),
         None => default_root(cwd)?,
     };
-    let mut roots = load(std::slice::from_ref(&root), cwd)?;
+    let mut roots = load(std::slice::from_ref(&root), cwd, findings, timings)?;
     match roots.len() {
         1 => Ok(roots.remove(0)),
         0 => Err(LoadError(format!(

@@ -5,6 +5,7 @@ mod commands;
 mod load;
 mod output;
 mod render;
+mod timings;
 
 use std::process::ExitCode;
 

@@ -148,3 +148,59 @@ fn github_format_gives_columns_only_on_single_line_spans() {
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("::error file=tests/fixtures/invalid/schema-required-root.yaml,line=2,endLine=2,col=1,endColumn=14,title=schema/required::"), "{first}");
 }
+
+/// The step names and the total of a `timings:` line on standard error.
+fn timed_steps(stderr: &[u8]) -> (Vec<String>, f64) {
+    let stderr = String::from_utf8_lossy(stderr);
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timings: "))
+        .unwrap_or_else(|| panic!("no timings line in {stderr}"));
+    let mut steps = Vec::new();
+    let mut total = f64::NAN;
+    for part in line.split(", ") {
+        let mut words = part.split(' ');
+        let (name, seconds) = (words.next().unwrap(), words.next().unwrap());
+        let seconds: f64 = seconds.parse().unwrap();
+        assert!(seconds >= 0.0, "{line}");
+        if name == "total" {
+            total = seconds;
+        } else {
+            steps.push(name.to_owned());
+        }
+    }
+    (steps, total)
+}
+
+#[test]
+fn timings_name_each_step_of_check_and_export() {
+    let temp = tempfile::tempdir().unwrap();
+    let content = repo().join("content/aif-c01");
+    let content = content.to_str().unwrap();
+
+    let check = examkit(temp.path(), &["check", "--timings", content]);
+    assert_eq!(check.status.code(), Some(0));
+    let (steps, total) = timed_steps(&check.stderr);
+    assert_eq!(steps, ["read", "check", "report"]);
+    assert!(total > 0.0);
+
+    let export = examkit(
+        temp.path(),
+        &[
+            "export",
+            "anki",
+            "--no-lock",
+            "--timings",
+            "--root",
+            content,
+            "--out",
+            "deck.apkg",
+        ],
+    );
+    assert_eq!(export.status.code(), Some(0), "{export:?}");
+    let (steps, _) = timed_steps(&export.stderr);
+    assert_eq!(steps, ["read", "check", "select", "build", "lock", "write"]);
+
+    let quiet = examkit(temp.path(), &["check", content]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("timings:"));
+}

@@ -10,7 +10,7 @@ use examkit_model::entities::{Entity, Question, QuestionType};
 use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
 use rayon::prelude::*;
 
-use super::{Context, Findings, Rule};
+use super::{Context, Findings, Inputs, Rule};
 use crate::memo::text_key;
 use crate::registry::RuleInfo;
 use crate::text::words;
@@ -86,6 +86,10 @@ fn shingles(text: &str) -> Vec<u32> {
 impl Rule for NearDuplicate {
     fn info(&self) -> &'static RuleInfo {
         &NEAR_DUPLICATE
+    }
+
+    fn inputs(&self) -> Inputs {
+        Inputs::NEAR_DUPLICATES
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use examkit_model::Workspace;
 
-use super::{Context, Findings, Rule};
+use super::{Context, Findings, Inputs, Rule, RuleFilter};
 use crate::memo::{Memo, text_key};
 use crate::registry::RuleInfo;
 use crate::text::words;
@@ -37,6 +37,10 @@ impl<T: QuestionRule> Rule for T {
             }
         }
     }
+
+    fn inputs(&self) -> Inputs {
+        Inputs::QUESTION_FINDINGS
+    }
 }
 
 /// Every question rule, in the order they run.
@@ -56,22 +60,36 @@ static QUESTION_RULES: &[&dyn QuestionRule] = &[
     &ThinExplanation,
 ];
 
-/// The findings of every question rule on one question.
-fn question_findings(question: &Question, source: &str) -> Vec<Diagnostic> {
+/// The findings of `rules` on one question.
+fn question_findings(
+    question: &Question,
+    source: &str,
+    rules: &[&dyn QuestionRule],
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for rule in QUESTION_RULES {
+    for rule in rules {
         rule.check_question(question, source, &mut |d| found.push(d));
     }
     found
 }
 
-/// Per file: the findings of every question rule on every question, one
-/// pass over the questions for all the rules. With a memo, a question whose
-/// text is unchanged since the last analysis is not checked again.
+/// Per file: the findings of every question rule `only` accepts (all when
+/// `None`) on every question, one pass over the questions for all the
+/// rules. With a memo, a question whose text is unchanged since the last
+/// analysis is not checked again; the memo keeps the findings of every rule,
+/// so it is used only when `only` is `None`.
 pub(crate) fn all_question_findings(
     workspace: &Workspace,
     memo: Option<&Memo>,
+    only: Option<&RuleFilter<'_>>,
 ) -> Vec<Vec<Diagnostic>> {
+    let selected: Vec<&dyn QuestionRule> = QUESTION_RULES
+        .iter()
+        .copied()
+        .filter(|rule| only.is_none_or(|accept| accept(rule.info())))
+        .collect();
+    let memo = memo.filter(|_| only.is_none());
+    let rules = selected.as_slice();
     workspace
         .files
         .par_iter()
@@ -84,7 +102,7 @@ pub(crate) fn all_question_findings(
                     .questions
                     .par_iter()
                     .with_min_len(64)
-                    .flat_map_iter(|question| question_findings(question, &source.text))
+                    .flat_map_iter(|question| question_findings(question, &source.text, rules))
                     .collect(),
                 Some(memo) => {
                     let relative = memo.questions(
@@ -92,7 +110,7 @@ pub(crate) fn all_question_findings(
                         |question| text_key(&source.text, question.range, 0),
                         |question| {
                             let start = i64::from(question.range.start());
-                            let mut found = question_findings(question, &source.text);
+                            let mut found = question_findings(question, &source.text, rules);
                             found.iter_mut().for_each(|d| d.shift(-start));
                             found
                         },

@@ -30,6 +30,44 @@ pub struct Context<'w> {
     mentions: OnceLock<Vec<Mention>>,
     question_findings: OnceLock<Vec<Vec<Diagnostic>>>,
     near_duplicates: OnceLock<Vec<(usize, Diagnostic)>>,
+    /// Which question rules the question findings include: `None` for all.
+    question_rules: Option<&'w RuleFilter<'w>>,
+}
+
+/// Picks rules by their description.
+pub type RuleFilter<'a> = dyn Fn(&RuleInfo) -> bool + Sync + 'a;
+
+/// The costly inputs a rule reads from its [`Context`], which
+/// [`Context::prepare`] computes up front.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Service and feature names mentioned in prose.
+    pub mentions: bool,
+    /// The findings of the question rules.
+    pub question_findings: bool,
+    /// Pairs of near-duplicate questions.
+    pub near_duplicates: bool,
+}
+
+impl Inputs {
+    /// The name mentions only.
+    pub const MENTIONS: Inputs = Inputs {
+        mentions: true,
+        question_findings: false,
+        near_duplicates: false,
+    };
+    /// The question findings only.
+    pub const QUESTION_FINDINGS: Inputs = Inputs {
+        mentions: false,
+        question_findings: true,
+        near_duplicates: false,
+    };
+    /// The near-duplicate pairs only.
+    pub const NEAR_DUPLICATES: Inputs = Inputs {
+        mentions: false,
+        question_findings: false,
+        near_duplicates: true,
+    };
 }
 
 impl<'w> Context<'w> {
@@ -43,6 +81,17 @@ impl<'w> Context<'w> {
             mentions: OnceLock::new(),
             question_findings: OnceLock::new(),
             near_duplicates: OnceLock::new(),
+            question_rules: None,
+        }
+    }
+
+    /// A context whose question findings come from the question rules
+    /// `filter` accepts only (other rules pick their own findings).
+    #[must_use]
+    pub fn with_question_rules(workspace: &'w Workspace, filter: &'w RuleFilter<'w>) -> Self {
+        Self {
+            question_rules: Some(filter),
+            ..Self::new(workspace)
         }
     }
 
@@ -55,14 +104,25 @@ impl<'w> Context<'w> {
         }
     }
 
-    /// Computes the costly inputs of rules (the name catalog and mentions,
-    /// the question findings, the near-duplicate pairs) up front, all at
-    /// once: a rule waiting for another thread's computation would hold
-    /// its own thread idle.
-    pub fn prepare(&self) {
+    /// Computes the costly inputs of `rules` (the name catalog and
+    /// mentions, the question findings, the near-duplicate pairs) up front,
+    /// all at once: a rule waiting for another thread's computation would
+    /// hold its own thread idle.
+    pub fn prepare(&self, rules: &[&dyn Rule]) {
+        let needed = |pick: fn(Inputs) -> bool| rules.iter().any(|r| pick(r.inputs()));
+        let (mentions, question_findings, near_duplicates) = (
+            needed(|i| i.mentions),
+            needed(|i| i.question_findings),
+            needed(|i| i.near_duplicates),
+        );
         rayon::join(
-            || rayon::join(|| self.mentions(), || self.question_findings()),
-            || self.near_duplicates(),
+            || {
+                rayon::join(
+                    || mentions.then(|| self.mentions()),
+                    || question_findings.then(|| self.question_findings()),
+                )
+            },
+            || near_duplicates.then(|| self.near_duplicates()),
         );
     }
 
@@ -89,8 +149,9 @@ impl<'w> Context<'w> {
 
     /// Per file: the findings of every question rule, sorted by position.
     pub(crate) fn question_findings(&self) -> &[Vec<Diagnostic>] {
-        self.question_findings
-            .get_or_init(|| item::all_question_findings(self.workspace, self.memo))
+        self.question_findings.get_or_init(|| {
+            item::all_question_findings(self.workspace, self.memo, self.question_rules)
+        })
     }
 }
 
@@ -100,6 +161,10 @@ pub trait Rule: Sync {
     fn info(&self) -> &'static RuleInfo;
     /// Runs the rule, reporting findings into `out`.
     fn check(&self, cx: &Context<'_>, out: &mut Findings);
+    /// The costly inputs the rule reads: none unless it says so.
+    fn inputs(&self) -> Inputs {
+        Inputs::default()
+    }
 }
 
 /// Findings of one rule, each tagged with its file's index in the workspace.

@@ -16,7 +16,7 @@ use examkit_model::entities::{Entity, Scope, Service};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
 use rayon::prelude::*;
 
-use super::{Context, Findings, Rule};
+use super::{Context, Findings, Inputs, Rule};
 use crate::memo::{Memo, text_key};
 use crate::registry::RuleInfo;
 use crate::text::{Prose, prose_fields};
@@ -377,6 +377,10 @@ impl Rule for ServiceName {
         &SERVICE_NAME
     }
 
+    fn inputs(&self) -> Inputs {
+        Inputs::MENTIONS
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = cx.catalog();
         for mention in cx.mentions() {
@@ -429,6 +433,10 @@ impl Rule for LegacyName {
         &LEGACY_NAME
     }
 
+    fn inputs(&self) -> Inputs {
+        Inputs::MENTIONS
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = cx.catalog();
         for mention in cx.mentions() {
@@ -469,6 +477,10 @@ static FEATURE_AS_SERVICE: RuleInfo = RuleInfo {
 impl Rule for FeatureAsService {
     fn info(&self) -> &'static RuleInfo {
         &FEATURE_AS_SERVICE
+    }
+
+    fn inputs(&self) -> Inputs {
+        Inputs::MENTIONS
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -515,6 +527,10 @@ static UNLISTED_SERVICE: RuleInfo = RuleInfo {
 impl Rule for UnlistedService {
     fn info(&self) -> &'static RuleInfo {
         &UNLISTED_SERVICE
+    }
+
+    fn inputs(&self) -> Inputs {
+        Inputs::MENTIONS
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -592,6 +608,10 @@ impl Rule for OutOfScopeMention {
         &OUT_OF_SCOPE_MENTION
     }
 
+    fn inputs(&self) -> Inputs {
+        Inputs::MENTIONS
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         out_of_scope(cx, out, false);
     }
@@ -600,6 +620,10 @@ impl Rule for OutOfScopeMention {
 impl Rule for OutOfScope {
     fn info(&self) -> &'static RuleInfo {
         &OUT_OF_SCOPE_KEY
+    }
+
+    fn inputs(&self) -> Inputs {
+        Inputs::MENTIONS
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {

@@ -7,13 +7,15 @@ use examkit_syntax::Severity;
 
 use crate::ExitStatus;
 use crate::cli::{CheckArgs, Deny, Format};
-use crate::load::{LoadError, load};
+use crate::load::{Findings, LoadError, load};
 use crate::output::write_output;
 use crate::render::{FileView, Report, display_path, render};
+use crate::timings::Timings;
 
 /// Runs the check and prints (or writes) the report.
 pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
-    let mut roots = load(&args.paths, cwd)?;
+    let mut timings = Timings::new(args.timings);
+    let mut roots = load(&args.paths, cwd, Findings::All, &mut timings)?;
     if args.fix {
         let fixed = apply_fixes(&roots)?;
         if fixed.edits > 0 {
@@ -24,7 +26,7 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
                 fixed.files,
                 if fixed.files == 1 { "" } else { "s" }
             );
-            roots = load(&args.paths, cwd)?;
+            roots = load(&args.paths, cwd, Findings::All, &mut timings)?;
         }
     }
     let changed = match &args.changed_since {
@@ -88,6 +90,8 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
     let warnings = report.count(Severity::Warning);
     let failed = errors > 0 || (args.deny == Some(Deny::Warnings) && warnings > 0);
     drop(report);
+    timings.step("report");
+    timings.report();
     // The process ends next: freeing millions of small allocations one by
     // one would only delay the exit (about a tenth of a large check).
     std::mem::forget(roots);

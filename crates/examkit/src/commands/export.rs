@@ -17,9 +17,10 @@ use examkit_syntax::Severity;
 
 use crate::ExitStatus;
 use crate::cli::{ExportArgs, ExportFormat, Format};
-use crate::load::{LoadError, LoadedRoot, default_root, load_content_root};
+use crate::load::{Findings, LoadError, LoadedRoot, default_root, load_content_root};
 use crate::output::write_output;
 use crate::render::{FileView, Report, display_path, render};
+use crate::timings::Timings;
 
 /// Exports the content.
 pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
@@ -38,7 +39,8 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
         Some(root) => root.clone(),
         None => default_root(cwd)?,
     };
-    let loaded = load_content_root(Some(&root), cwd)?;
+    let mut timings = Timings::new(args.timings);
+    let loaded = load_content_root(Some(&root), cwd, Findings::Errors, &mut timings)?;
     if refuse_errors(&loaded, cwd) {
         return Ok(ExitStatus::Findings);
     }
@@ -55,11 +57,20 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
     };
     let selection = select(&loaded.analysis.workspace, &filter)
         .map_err(|e| LoadError(format!("cannot export: {e}")))?;
-    match args.format {
-        ExportFormat::Anki => export_anki(args, cwd, &content_root, &selection),
-        ExportFormat::CrowdAnki => export_crowdanki(args, cwd, &content_root, &selection),
-        ExportFormat::Json => export_json(args, cwd, &selection),
-    }
+    timings.step("select");
+    let status = match args.format {
+        ExportFormat::Anki => export_anki(args, cwd, &content_root, &selection, &mut timings),
+        ExportFormat::CrowdAnki => {
+            export_crowdanki(args, cwd, &content_root, &selection, &mut timings)
+        }
+        ExportFormat::Json => export_json(args, cwd, &selection, &mut timings),
+    };
+    timings.report();
+    drop(selection);
+    // The process ends next: freeing the workspace's millions of small
+    // allocations one by one would only delay the exit.
+    std::mem::forget(loaded);
+    status
 }
 
 fn errors_of(diagnostics: &[examkit_syntax::Diagnostic]) -> Vec<&examkit_syntax::Diagnostic> {
@@ -253,16 +264,20 @@ fn export_anki(
     cwd: &Path,
     content_root: &Path,
     selection: &Selection<'_>,
+    timings: &mut Timings,
 ) -> Result<ExitStatus, LoadError> {
     let mut build = deck::build(selection);
+    timings.step("build");
     let Some(lock_note) = stamp_notes(args, cwd, content_root, selection, &mut build)? else {
         return Ok(ExitStatus::Findings);
     };
+    timings.step("lock");
     let package = build.finish();
     let out = output_path(args, cwd, selection.exam.id, "apkg");
     create_parent(&out)?;
     let written = write_apkg(&package, &out)
         .map_err(|e| LoadError(format!("cannot write {}: {e}", display_path(&out, cwd))))?;
+    timings.step("write");
     println!(
         "exported {} ({}) in {} to {} ({lock_note})",
         plural(written.notes, "note"),
@@ -280,11 +295,14 @@ fn export_crowdanki(
     cwd: &Path,
     content_root: &Path,
     selection: &Selection<'_>,
+    timings: &mut Timings,
 ) -> Result<ExitStatus, LoadError> {
     let mut build = deck::build(selection);
+    timings.step("build");
     let Some(lock_note) = stamp_notes(args, cwd, content_root, selection, &mut build)? else {
         return Ok(ExitStatus::Findings);
     };
+    timings.step("lock");
     let out = match &args.out {
         Some(out) if out.is_absolute() => out.clone(),
         Some(out) => cwd.join(out),
@@ -294,6 +312,7 @@ fn export_crowdanki(
         .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
     let written = crowdanki::write_dir(&made, &out)
         .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
+    timings.step("write");
     let summary = made.summary();
     println!(
         "exported {} ({}) in {} to {} ({lock_note})",
@@ -316,10 +335,12 @@ fn export_json(
     args: &ExportArgs,
     cwd: &Path,
     selection: &Selection<'_>,
+    timings: &mut Timings,
 ) -> Result<ExitStatus, LoadError> {
     let bundle = json::bundle(selection);
     let bytes = json::to_vec(&bundle)
         .map_err(|e| LoadError(format!("cannot encode the JSON bundle: {e}")))?;
+    timings.step("build");
     let summary = format!(
         "{} and {}",
         plural(bundle.questions.len(), "question"),
@@ -332,6 +353,7 @@ fn export_json(
             .write_all(&bytes)
             .and_then(|()| stdout.flush())
             .map_err(|e| LoadError(format!("cannot write to standard output: {e}")))?;
+        timings.step("write");
         eprintln!("exported {summary} to standard output");
         return Ok(ExitStatus::Success);
     }
@@ -339,6 +361,7 @@ fn export_json(
     create_parent(&out)?;
     write_output(&out, &bytes)
         .map_err(|e| LoadError(format!("cannot write {}: {e}", display_path(&out, cwd))))?;
+    timings.step("write");
     println!(
         "exported {summary} in {} to {}",
         plural(bundle.domains.iter().map(|d| d.tasks.len()).sum(), "task"),

@@ -8,11 +8,17 @@ use examkit_check::stats::Stats;
 
 use crate::ExitStatus;
 use crate::cli::{StatsArgs, StatsFormat};
-use crate::load::{LoadError, load_content_root};
+use crate::load::{Findings, LoadError, load_content_root};
+use crate::timings::Timings;
 
 /// Prints the counts of the content root.
 pub fn run(args: &StatsArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
-    let root = load_content_root(args.root.as_deref(), cwd)?;
+    let root = load_content_root(
+        args.root.as_deref(),
+        cwd,
+        Findings::All,
+        &mut Timings::new(false),
+    )?;
     let stats = Stats::compute(&root.analysis.workspace);
     match args.format {
         StatsFormat::Json => {
