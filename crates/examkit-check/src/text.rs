@@ -25,8 +25,27 @@ pub const PROSE_KEYS: &[&str] = &[
 pub struct Prose {
     /// The folded text.
     pub text: String,
-    /// For each byte of `text`, the source offset it came from.
-    offsets: Vec<u32>,
+    /// Where the text's contiguous pieces come from: `(text offset, source
+    /// offset)` of each piece's first byte, by text offset. A piece ends
+    /// where folding breaks the byte-for-byte correspondence.
+    pieces: Vec<(u32, u32)>,
+}
+
+/// The byte length of the whitespace character at `i` of `s`, or 0.
+fn whitespace_len(s: &str, i: usize) -> usize {
+    match s.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 1,
+        byte if byte.is_ascii() => 0,
+        _ => s[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+    }
+}
+
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 impl Prose {
@@ -35,10 +54,6 @@ impl Prose {
     #[must_use]
     pub fn of(node: &Node, source: &str) -> Self {
         let raw = node.range.slice(source);
-        let base = node.range.start();
-        let mut text = String::with_capacity(raw.len());
-        let mut offsets = Vec::with_capacity(raw.len());
-        let mut pending_space: Option<u32> = None;
         let skip_header = raw.starts_with('|') || raw.starts_with('>');
         let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\''));
         let (body_start, body_end) = if skip_header {
@@ -48,34 +63,76 @@ impl Prose {
         } else {
             (0, raw.len())
         };
-        for (i, ch) in raw[body_start..body_end].char_indices() {
-            let at = base + u32::try_from(body_start + i).unwrap_or(0);
-            if ch.is_whitespace() {
-                pending_space.get_or_insert(at);
+        let body = &raw[body_start..body_end];
+        let base = node.range.start() as usize + body_start;
+        let mut prose = Prose {
+            text: String::with_capacity(body.len()),
+            pieces: Vec::new(),
+        };
+        // The source offset the next byte has when it continues the piece.
+        let mut next_source = u32::MAX;
+        let mut push = |prose: &mut Prose, piece: &str, at: usize| {
+            let at = offset(at);
+            if at != next_source {
+                prose.pieces.push((offset(prose.text.len()), at));
+            }
+            prose.text.push_str(piece);
+            next_source = at.saturating_add(offset(piece.len()));
+        };
+        let mut pending_space: Option<usize> = None;
+        let mut i = 0;
+        while i < body.len() {
+            let space = whitespace_len(body, i);
+            if space > 0 {
+                pending_space.get_or_insert(i);
+                i += space;
                 continue;
             }
+            let mut end = i;
+            while end < body.len() {
+                // Visible ASCII (most prose) is never whitespace.
+                let byte = body.as_bytes()[end];
+                if byte > b' ' && byte < 0x7f {
+                    end += 1;
+                } else if whitespace_len(body, end) == 0 {
+                    end += body[end..].chars().next().map_or(1, char::len_utf8);
+                } else {
+                    break;
+                }
+            }
             if let Some(space) = pending_space.take()
-                && !text.is_empty()
+                && !prose.text.is_empty()
             {
-                text.push(' ');
-                offsets.push(space);
+                push(&mut prose, " ", base + space);
             }
-            let mut buf = [0u8; 4];
-            for _ in 0..ch.encode_utf8(&mut buf).len() {
-                offsets.push(at);
-            }
-            text.push(ch);
+            push(&mut prose, &body[i..end], base + i);
+            i = end;
         }
-        Self { text, offsets }
+        prose
+    }
+
+    /// The source offset of the character holding byte `i` of the folded
+    /// text.
+    fn source_offset(&self, mut i: usize) -> Option<u32> {
+        if i >= self.text.len() {
+            return None;
+        }
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        let i = offset(i);
+        let piece = self.pieces.partition_point(|&(start, _)| start <= i);
+        let (start, source) = self.pieces[piece.checked_sub(1)?];
+        Some(source + (i - start))
     }
 
     /// The source range of `start..end` in the folded text.
     #[must_use]
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
-        let from = self.offsets.get(start).copied().unwrap_or(0);
+        let from = self.source_offset(start).unwrap_or(0);
         let last = end
             .checked_sub(1)
-            .and_then(|i| self.offsets.get(i).copied())
+            .and_then(|i| self.source_offset(i))
             .unwrap_or(from);
         let last_len = self.text[..end.min(self.text.len())]
             .chars()
@@ -140,5 +197,73 @@ mod tests {
         let end = start + "Amazon SageMaker AI".len();
         let range = prose.source_range(start, end);
         assert_eq!(range.slice(source), "Amazon\n  SageMaker AI");
+    }
+
+    /// The folded text and, per byte, its source offset, computed the
+    /// obvious way: one character at a time.
+    fn reference(node: &Node, source: &str) -> (String, Vec<u32>) {
+        let raw = node.range.slice(source);
+        let skip_header = raw.starts_with('|') || raw.starts_with('>');
+        let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\''));
+        let (body_start, body_end) = if skip_header {
+            (raw.find('\n').map_or(raw.len(), |i| i + 1), raw.len())
+        } else if quoted {
+            (1, raw.len() - 1)
+        } else {
+            (0, raw.len())
+        };
+        let (mut text, mut offsets) = (String::new(), Vec::new());
+        let mut pending_space = None;
+        for (i, ch) in raw[body_start..body_end].char_indices() {
+            let at = node.range.start() + offset(body_start + i);
+            if ch.is_whitespace() {
+                pending_space.get_or_insert(at);
+                continue;
+            }
+            if let Some(space) = pending_space.take()
+                && !text.is_empty()
+            {
+                text.push(' ');
+                offsets.push(space);
+            }
+            offsets.extend(std::iter::repeat_n(at, ch.len_utf8()));
+            text.push(ch);
+        }
+        (text, offsets)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_maps_every_byte_as_the_reference_does(
+            words in proptest::collection::vec("[a-zA-Zé€ 🙂'\"-]{0,6}", 0..8),
+            gaps in proptest::collection::vec(proptest::sample::select(
+                vec![" ", "  ", "\n  ", "\u{a0}", " \u{2003} ", "\t"]), 8),
+            style in 0usize..4,
+        ) {
+            let body: String = words
+                .iter()
+                .zip(&gaps)
+                .map(|(w, g)| format!("{w}{g}"))
+                .collect();
+            let body = body.trim_matches(|c: char| c.is_whitespace()).replace(['"', '\''], "x");
+            let body = if body.is_empty() { "x".to_owned() } else { body };
+            let source = match style {
+                0 => format!("stem: {}\n", body.replace('\n', " ")),
+                1 => format!("stem: \"{}\"\n", body.replace('\n', " ")),
+                2 => format!("stem: >-\n  {}\n", body.replace('\n', "\n  ")),
+                _ => format!("stem: |\n  {}\n", body.replace('\n', "\n  ")),
+            };
+            let parsed = examkit_syntax::parse(&source);
+            let Some(node) = parsed.root.as_ref().and_then(|root| root.get("stem")) else {
+                return Ok(());
+            };
+            let prose = Prose::of(node, &source);
+            let (text, offsets) = reference(node, &source);
+            proptest::prop_assert_eq!(&prose.text, &text);
+            for (i, expected) in offsets.iter().enumerate() {
+                proptest::prop_assert_eq!(prose.source_offset(i), Some(*expected), "byte {}", i);
+            }
+            proptest::prop_assert_eq!(prose.source_offset(text.len()), None);
+        }
     }
 }

@@ -149,10 +149,14 @@ fn option_texts(question: &Question) -> impl Iterator<Item = &Spanned<String>> {
 
 /// Option text folded for comparison: lower case, punctuation and articles gone.
 fn folded(text: &str) -> String {
-    words(text)
-        .filter(|w| !matches!(&**w, "a" | "an" | "the"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in words(text).filter(|w| !matches!(&**w, "a" | "an" | "the")) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
 }
 
 /// The source range of the first whole word of `text` (a scalar at `range`)
@@ -782,21 +786,24 @@ fn near_identical(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let a: Vec<&str> = a.split(' ').collect();
-    let b: Vec<&str> = b.split(' ').collect();
-    let longest = a.len().max(b.len());
-    if longest < 10 {
+    // The distance is at least the difference in length: most pairs are
+    // settled by counting words.
+    let (a_words, b_words) = (a.split(' ').count(), b.split(' ').count());
+    let longest = a_words.max(b_words);
+    if longest < 10 || a_words.abs_diff(b_words) * 10 > longest {
         return false;
     }
+    let b: Vec<&str> = b.split(' ').collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, wa) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
+    let mut current = vec![0; b.len() + 1];
+    for (i, wa) in a.split(' ').enumerate() {
+        current[0] = i + 1;
         for (j, wb) in b.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(wa != wb))
+            current[j + 1] = (previous[j] + usize::from(wa != *wb))
                 .min(previous[j + 1] + 1)
                 .min(current[j] + 1);
         }
-        previous = current;
+        std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()] * 10 <= longest
 }
@@ -990,5 +997,44 @@ impl QuestionRule for ThinExplanation {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words_of(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("w{i}")).collect()
+    }
+
+    #[test]
+    fn near_identical_allows_one_word_in_ten() {
+        let ten = words_of(10).join(" ");
+        let mut changed = words_of(10);
+        changed[4] = "other".to_owned();
+        assert!(near_identical(&ten, &ten));
+        assert!(near_identical(&ten, &changed.join(" ")));
+        // One word more: distance 1 over 11 words.
+        assert!(near_identical(&ten, &words_of(11).join(" ")));
+        // Two words more: distance 2 over 12 words.
+        assert!(!near_identical(&ten, &words_of(12).join(" ")));
+        // Two changed words in ten.
+        changed[7] = "else".to_owned();
+        assert!(!near_identical(&ten, &changed.join(" ")));
+        // Word order counts.
+        let mut swapped = words_of(10);
+        swapped.swap(0, 9);
+        assert!(!near_identical(&ten, &swapped.join(" ")));
+        // Short texts must match exactly.
+        assert!(!near_identical("a b c", "a b d"));
+    }
+
+    #[test]
+    fn folding_drops_articles_case_and_punctuation() {
+        assert_eq!(
+            folded("An input feature of the Model."),
+            "input feature of model"
+        );
     }
 }

@@ -278,6 +278,9 @@ fn export_anki(
     let written = write_apkg(&package, &out)
         .map_err(|e| LoadError(format!("cannot write {}: {e}", display_path(&out, cwd))))?;
     timings.step("write");
+    // The process ends soon: freeing every note one by one would only
+    // delay the exit.
+    std::mem::forget(package);
     println!(
         "exported {} ({}) in {} to {} ({lock_note})",
         plural(written.notes, "note"),
