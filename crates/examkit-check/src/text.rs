@@ -48,21 +48,25 @@ fn offset(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
+/// The byte range of a scalar's source text that holds its words: without
+/// the header line of a block scalar or the quotes of a quoted one.
+fn scalar_body(raw: &str) -> (usize, usize) {
+    if raw.starts_with('|') || raw.starts_with('>') {
+        (raw.find('\n').map_or(raw.len(), |i| i + 1), raw.len())
+    } else if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
+        (1, raw.len() - 1)
+    } else {
+        (0, raw.len())
+    }
+}
+
 impl Prose {
     /// Folds the source bytes of a scalar node: quotes and block indicators
     /// are dropped with the whitespace runs they sit in.
     #[must_use]
     pub fn of(node: &Node, source: &str) -> Self {
         let raw = node.range.slice(source);
-        let skip_header = raw.starts_with('|') || raw.starts_with('>');
-        let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\''));
-        let (body_start, body_end) = if skip_header {
-            (raw.find('\n').map_or(raw.len(), |i| i + 1), raw.len())
-        } else if quoted {
-            (1, raw.len() - 1)
-        } else {
-            (0, raw.len())
-        };
+        let (body_start, body_end) = scalar_body(raw);
         let body = &raw[body_start..body_end];
         let base = node.range.start() as usize + body_start;
         let mut prose = Prose {
@@ -203,15 +207,7 @@ mod tests {
     /// obvious way: one character at a time.
     fn reference(node: &Node, source: &str) -> (String, Vec<u32>) {
         let raw = node.range.slice(source);
-        let skip_header = raw.starts_with('|') || raw.starts_with('>');
-        let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\''));
-        let (body_start, body_end) = if skip_header {
-            (raw.find('\n').map_or(raw.len(), |i| i + 1), raw.len())
-        } else if quoted {
-            (1, raw.len() - 1)
-        } else {
-            (0, raw.len())
-        };
+        let (body_start, body_end) = scalar_body(raw);
         let (mut text, mut offsets) = (String::new(), Vec::new());
         let mut pending_space = None;
         for (i, ch) in raw[body_start..body_end].char_indices() {

@@ -59,17 +59,35 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitStatus, LoadError> {
         .map_err(|e| LoadError(format!("cannot export: {e}")))?;
     timings.step("select");
     let status = match args.format {
-        ExportFormat::Anki => export_anki(args, cwd, &content_root, &selection, &mut timings),
-        ExportFormat::CrowdAnki => {
-            export_crowdanki(args, cwd, &content_root, &selection, &mut timings)
+        ExportFormat::Json => {
+            let status = export_json(args, cwd, &selection, &mut timings);
+            drop(selection);
+            // The process ends next: freeing the workspace's millions of
+            // small allocations one by one would only delay the exit.
+            std::mem::forget(loaded);
+            status
         }
-        ExportFormat::Json => export_json(args, cwd, &selection, &mut timings),
+        ExportFormat::Anki | ExportFormat::CrowdAnki => {
+            let built = build_stamped(args, cwd, &content_root, &selection, &mut timings);
+            let exam_id = selection.exam.id.to_owned();
+            drop(selection);
+            // The notes own their text now: the workspace is freed on
+            // another thread while the package is written, which lowers the
+            // peak memory at little cost (writing the collection keeps one
+            // core busy; the other has room).
+            std::thread::spawn(move || drop(loaded));
+            match built? {
+                None => Ok(ExitStatus::Findings),
+                Some((build, lock_note)) if args.format == ExportFormat::Anki => {
+                    write_anki(args, cwd, build, &exam_id, &lock_note, &mut timings)
+                }
+                Some((build, lock_note)) => {
+                    write_crowdanki(args, cwd, &build, &exam_id, &lock_note, &mut timings)
+                }
+            }
+        }
     };
     timings.report();
-    drop(selection);
-    // The process ends next: freeing the workspace's millions of small
-    // allocations one by one would only delay the exit.
-    std::mem::forget(loaded);
     status
 }
 
@@ -259,21 +277,34 @@ fn stamp_notes(
     Ok(Some(format!("{}: {}", LOCK_FILE, describe(&summary))))
 }
 
-fn export_anki(
+/// The decks and notes of `selection`, their modification times given by
+/// [`stamp_notes`], and the note on the lock for the summary line; `None`
+/// when `--locked` finds the lock out of date.
+fn build_stamped(
     args: &ExportArgs,
     cwd: &Path,
     content_root: &Path,
     selection: &Selection<'_>,
     timings: &mut Timings,
-) -> Result<ExitStatus, LoadError> {
+) -> Result<Option<(DeckBuild, String)>, LoadError> {
     let mut build = deck::build(selection);
     timings.step("build");
-    let Some(lock_note) = stamp_notes(args, cwd, content_root, selection, &mut build)? else {
-        return Ok(ExitStatus::Findings);
-    };
+    let stamped = stamp_notes(args, cwd, content_root, selection, &mut build)?;
     timings.step("lock");
+    Ok(stamped.map(|lock_note| (build, lock_note)))
+}
+
+/// Writes the Anki package of `build`.
+fn write_anki(
+    args: &ExportArgs,
+    cwd: &Path,
+    build: DeckBuild,
+    exam_id: &str,
+    lock_note: &str,
+    timings: &mut Timings,
+) -> Result<ExitStatus, LoadError> {
     let package = build.finish();
-    let out = output_path(args, cwd, selection.exam.id, "apkg");
+    let out = output_path(args, cwd, exam_id, "apkg");
     create_parent(&out)?;
     let written = write_apkg(&package, &out)
         .map_err(|e| LoadError(format!("cannot write {}: {e}", display_path(&out, cwd))))?;
@@ -291,27 +322,23 @@ fn export_anki(
     Ok(ExitStatus::Success)
 }
 
-/// The CrowdAnki folder: the decks and notes of the Anki package, as
-/// `deck.json` and `media/` in `--out` (default `dist/<exam id>/`).
-fn export_crowdanki(
+/// Writes the CrowdAnki folder of `build`: the decks and notes of the Anki
+/// package, as `deck.json` and `media/` in `--out` (default
+/// `dist/<exam id>/`).
+fn write_crowdanki(
     args: &ExportArgs,
     cwd: &Path,
-    content_root: &Path,
-    selection: &Selection<'_>,
+    build: &DeckBuild,
+    exam_id: &str,
+    lock_note: &str,
     timings: &mut Timings,
 ) -> Result<ExitStatus, LoadError> {
-    let mut build = deck::build(selection);
-    timings.step("build");
-    let Some(lock_note) = stamp_notes(args, cwd, content_root, selection, &mut build)? else {
-        return Ok(ExitStatus::Findings);
-    };
-    timings.step("lock");
     let out = match &args.out {
         Some(out) if out.is_absolute() => out.clone(),
         Some(out) => cwd.join(out),
-        None => cwd.join("dist").join(selection.exam.id),
+        None => cwd.join("dist").join(exam_id),
     };
-    let made = crowdanki::deck(&build.package, &build.deck_sources, selection.exam.id)
+    let made = crowdanki::deck(&build.package, &build.deck_sources, exam_id)
         .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
     let written = crowdanki::write_dir(&made, &out)
         .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
