@@ -7,6 +7,7 @@
 
 mod analysis;
 pub mod config;
+pub mod discover;
 pub mod memo;
 pub mod registry;
 pub mod rules;

@@ -18,6 +18,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use examkit_check::config::{CONFIG_FILE, Config};
+use examkit_check::discover::{NestedRoots, content_files, is_content_file};
 use examkit_check::{Memo, analyse_memoised};
 use examkit_model::entities::Entity;
 use examkit_model::{SourceFile, Workspace};
@@ -180,43 +181,8 @@ pub(crate) fn trace() -> bool {
 /// How long newer edits may keep postponing an analysis.
 const MAX_POSTPONE: Duration = Duration::from_millis(150);
 
-fn is_yaml(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
-}
-
 fn is_config(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()) == Some(CONFIG_FILE)
-}
-
-/// Every YAML file under `dir`, as `examkit check` finds them, except those
-/// of nested content roots.
-fn walk(dir: &Path, top: bool, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    if !top && dir.join(CONFIG_FILE).is_file() {
-        return;
-    }
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(fs::DirEntry::file_name);
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            if !name.starts_with('.') && name != "node_modules" && name != "target" {
-                walk(&path, false, out);
-            }
-        } else if is_yaml(&path) {
-            out.push(path);
-        }
-    }
 }
 
 /// Folders holding an `examkit.toml` under `dir` (bounded depth).
@@ -398,7 +364,7 @@ impl Engine {
                 for path in paths {
                     if is_config(&path) {
                         self.config_changed(&path);
-                    } else if is_yaml(&path)
+                    } else if is_content_file(&path)
                         && !self.open.contains_key(&path)
                         && let Some(key) = self.content_root_of(&path)
                         && let Some(root) = self.roots.get_mut(&key)
@@ -447,8 +413,8 @@ impl Engine {
             return;
         }
         let mut state = new_root(dir.to_path_buf());
-        let mut files = Vec::new();
-        walk(dir, true, &mut files);
+        // Unreadable folders are skipped: their files cannot be analysed.
+        let (mut files, _unreadable) = content_files(dir, NestedRoots::Skip);
         // Open documents under the root that were checked alone join it.
         let loose: Vec<RootKey> = self
             .roots

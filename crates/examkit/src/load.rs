@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use examkit_check::config::{CONFIG_FILE, Config};
+use examkit_check::discover::{NestedRoots, content_files};
 use examkit_check::{Analysis, analyse, analyse_for_errors};
-
-use crate::timings::Timings;
 use examkit_model::{SourceFile, Workspace};
 use examkit_syntax::{Diagnostic, LineIndex};
 use rayon::prelude::*;
+
+use crate::timings::Timings;
 
 /// A failure that stops a command (exit code 2).
 #[derive(Debug)]
@@ -64,13 +65,6 @@ pub fn default_root(cwd: &Path) -> Result<PathBuf, LoadError> {
     )))
 }
 
-fn is_content_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
-}
-
 /// `path` without `.` components, so `./questions/a.yaml` and
 /// `questions/a.yaml` name the same file.
 fn clean(path: &Path) -> PathBuf {
@@ -79,27 +73,17 @@ fn clean(path: &Path) -> PathBuf {
         .collect()
 }
 
-/// Every YAML file under `dir`, skipping hidden folders and build output.
+/// Every content file under `dir` (see [`content_files`]); an unreadable
+/// folder is an error.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let entries = fs::read_dir(dir)
-        .map_err(|e| LoadError(format!("cannot read folder {}: {e}", dir.display())))?;
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            if !name.starts_with('.') && name != "node_modules" && name != "target" {
-                walk(&path, out)?;
-            }
-        } else if is_content_file(&path) {
-            out.push(clean(&path));
-        }
+    let (files, errors) = content_files(dir, NestedRoots::Enter);
+    if let Some((folder, e)) = errors.first() {
+        return Err(LoadError(format!(
+            "cannot read folder {}: {e}",
+            folder.display()
+        )));
     }
+    out.extend(files.iter().map(|f| clean(f)));
     Ok(())
 }
 

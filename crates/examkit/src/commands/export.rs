@@ -312,12 +312,13 @@ fn write_anki(
     // The process ends soon: freeing every note one by one would only
     // delay the exit.
     std::mem::forget(package);
-    println!(
-        "exported {} ({}) in {} to {} ({lock_note})",
-        plural(written.notes, "note"),
-        plural(written.cards, "card"),
-        plural(written.decks, "deck"),
-        display_path(&out, cwd)
+    print_exported(
+        written.notes,
+        written.cards,
+        written.decks,
+        &out,
+        cwd,
+        lock_note,
     );
     Ok(ExitStatus::Success)
 }
@@ -344,14 +345,33 @@ fn write_crowdanki(
         .map_err(|e| LoadError(format!("cannot export to {}: {e}", display_path(&out, cwd))))?;
     timings.step("write");
     let summary = made.summary();
-    println!(
-        "exported {} ({}) in {} to {} ({lock_note})",
-        plural(summary.notes, "note"),
-        plural(summary.cards, "card"),
-        plural(summary.decks, "deck"),
-        display_path(&written, cwd)
+    print_exported(
+        summary.notes,
+        summary.cards,
+        summary.decks,
+        &written,
+        cwd,
+        lock_note,
     );
     Ok(ExitStatus::Success)
+}
+
+/// The summary line of an Anki or CrowdAnki export.
+fn print_exported(
+    notes: usize,
+    cards: usize,
+    decks: usize,
+    to: &Path,
+    cwd: &Path,
+    lock_note: &str,
+) {
+    println!(
+        "exported {} ({}) in {} to {} ({lock_note})",
+        plural(notes, "note"),
+        plural(cards, "card"),
+        plural(decks, "deck"),
+        display_path(to, cwd)
+    );
 }
 
 fn describe(summary: &StampSummary) -> String {
