@@ -38,33 +38,15 @@ except ImportError as err:
     print(f"crowdanki: cannot import a test tool ({err}); pip install -r tests/requirements.txt")
     sys.exit(2)
 
-EPOCH = "1795737600"  # 2026-11-27T00:00:00Z
 # What CrowdAnki's importer drops from a deck before saving it to Anki
 # (`Deck.import_filter_set`).
 DECK_IMPORT_FILTER = {"note_models", "deck_configurations", "children", "media_files",
                       "notes", "deck_config_uuid", "__type__"}
 
-passed = 0
-failed = 0
+from harness import Checks, examkit  # noqa: E402  (beside this script)
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}" + (f": {detail}" if detail else ""))
-    return ok
-
-
-def examkit(binary, cwd, *args):
-    env = dict(os.environ, NO_COLOR="1", SOURCE_DATE_EPOCH=EPOCH)
-    proc = subprocess.run([binary, *args], cwd=cwd, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"examkit {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def brainbrew(cwd, *args):
@@ -251,8 +233,7 @@ def main(argv):
         check("the test ran to the end", False, f"{type(err).__name__}: {err}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"crowdanki: {passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return CHECKS.finish("crowdanki")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import html
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -41,36 +40,15 @@ except ImportError as err:
 
 import json
 
-EPOCH = "1795737600"  # 2026-11-27T00:00:00Z
 QUESTION_FIELDS = ["Stem", "Options", "Answer", "Explanation", "Rationale", "Task", "Services", "Id"]
 SERVICE_FIELDS = ["Name", "Category", "Definition", "UseCases", "Features", "Id"]
 LOG_KINDS = ["new", "updated", "duplicate", "conflicting", "first_field_match",
              "missing_notetype", "missing_deck", "empty_first_field"]
 
-passed = 0
-failed = 0
+from harness import Checks, examkit  # noqa: E402  (beside this script)
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}" + (f": {detail}" if detail else ""))
-    return ok
-
-
-def examkit(binary, cwd, *args, epoch=EPOCH):
-    env = dict(os.environ, NO_COLOR="1")
-    env.pop("SOURCE_DATE_EPOCH", None)
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = epoch
-    proc = subprocess.run([binary, *args], cwd=cwd, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"examkit {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def import_package(col, path):
@@ -405,8 +383,7 @@ def main(argv):
         if col is not None:
             col.close()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"anki import: {passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return CHECKS.finish("anki import")
 
 
 if __name__ == "__main__":

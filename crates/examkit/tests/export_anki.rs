@@ -48,15 +48,7 @@ fn bundled_deck_matches_the_content() {
         .filter(|s| !s["use_cases"].as_array().unwrap().is_empty())
         .count();
     assert_eq!(apkg.cards.len(), apkg.notes.len() + with_use_cases);
-    assert!(
-        stdout.starts_with(&format!(
-            "exported {} notes ({} cards) in ",
-            apkg.notes.len(),
-            apkg.cards.len()
-        )),
-        "{stdout}"
-    );
-    assert!(stdout.contains("out/deck.apkg"), "{stdout}");
+    apkg.assert_summary(&stdout, "out/deck.apkg");
 
     // Decks: exam::Domain n title::Task n.n title, and exam::Services.
     let exam = s(&bundle["exam"]["title"]).to_owned();

@@ -180,6 +180,19 @@ impl Apkg {
             .map(|n| (n.guid.clone(), n.clone()))
             .collect()
     }
+    /// Asserts that `stdout` is the summary line of an export of this
+    /// package's notes and cards to a path ending in `to`.
+    pub fn assert_summary(&self, stdout: &str, to: &str) {
+        assert!(
+            stdout.starts_with(&format!(
+                "exported {} notes ({} cards) in ",
+                self.notes.len(),
+                self.cards.len()
+            )),
+            "{stdout}"
+        );
+        assert!(stdout.contains(to), "{stdout}");
+    }
 }
 
 /// Opens an `.apkg`: its zip entries and the rows of its collection.
