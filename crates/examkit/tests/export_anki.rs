@@ -510,3 +510,49 @@ fn hostile_text_is_escaped_on_cards() {
     assert!(note.fields[0].contains("&#91;sound:../../secret.mp3]"));
     assert!(note.fields[0].contains("&lt;b onmouseover=alert(4)&gt;hi&lt;/b&gt;"));
 }
+
+#[test]
+fn warnings_do_not_stop_an_export_unless_configured_as_errors() {
+    let scratch = Scratch::new();
+    // An absolute term in an option: a warning by default.
+    scratch.edit(
+        "questions/1.2.yaml",
+        "    options:\n      - text: ",
+        "    options:\n      - text: Always ",
+    );
+    let root = scratch.content();
+    let export = || {
+        scratch.run(
+            Some(EPOCH),
+            &[
+                "export",
+                "anki",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                "x.apkg",
+            ],
+        )
+    };
+    let out = export();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Raised to an error for the questions folder only: the export is refused.
+    let config = root.join("examkit.toml");
+    let mut text = fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[overrides]]\npaths = [\"questions/**\"]\nrules = { \"item/absolute-term\" = \"error\" }\n",
+    );
+    fs::write(&config, text).unwrap();
+    let out = export();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("item/absolute-term"), "{stderr}");
+    assert!(stderr.contains("questions/1.2.yaml"), "{stderr}");
+    assert!(stderr.contains("export refused"), "{stderr}");
+}
