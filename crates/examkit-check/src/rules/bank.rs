@@ -10,7 +10,7 @@ use examkit_model::entities::{Entity, Question, QuestionType};
 use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
 use rayon::prelude::*;
 
-use super::{Context, Findings, Inputs, Rule};
+use super::{Context, Findings, Input, Rule};
 use crate::memo::text_key;
 use crate::registry::RuleInfo;
 use crate::text::words;
@@ -88,8 +88,8 @@ impl Rule for NearDuplicate {
         &NEAR_DUPLICATE
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::NEAR_DUPLICATES
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::NearDuplicates]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {

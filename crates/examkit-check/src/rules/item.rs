@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use examkit_model::Workspace;
 
-use super::{Context, Findings, Inputs, Rule, RuleFilter};
+use super::{Context, Findings, Input, Rule, RuleFilter};
 use crate::memo::{Memo, text_key};
 use crate::registry::RuleInfo;
 use crate::text::words;
@@ -38,8 +38,8 @@ impl<T: QuestionRule> Rule for T {
         }
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::QUESTION_FINDINGS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::QuestionFindings]
     }
 }
 

@@ -37,37 +37,16 @@ pub struct Context<'w> {
 /// Picks rules by their description.
 pub type RuleFilter<'a> = dyn Fn(&RuleInfo) -> bool + Sync + 'a;
 
-/// The costly inputs a rule reads from its [`Context`], which
+/// A costly input a rule reads from its [`Context`], which
 /// [`Context::prepare`] computes up front.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Inputs {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
     /// Service and feature names mentioned in prose.
-    pub mentions: bool,
+    Mentions,
     /// The findings of the question rules.
-    pub question_findings: bool,
+    QuestionFindings,
     /// Pairs of near-duplicate questions.
-    pub near_duplicates: bool,
-}
-
-impl Inputs {
-    /// The name mentions only.
-    pub const MENTIONS: Inputs = Inputs {
-        mentions: true,
-        question_findings: false,
-        near_duplicates: false,
-    };
-    /// The question findings only.
-    pub const QUESTION_FINDINGS: Inputs = Inputs {
-        mentions: false,
-        question_findings: true,
-        near_duplicates: false,
-    };
-    /// The near-duplicate pairs only.
-    pub const NEAR_DUPLICATES: Inputs = Inputs {
-        mentions: false,
-        question_findings: false,
-        near_duplicates: true,
-    };
+    NearDuplicates,
 }
 
 impl<'w> Context<'w> {
@@ -109,11 +88,11 @@ impl<'w> Context<'w> {
     /// all at once: a rule waiting for another thread's computation would
     /// hold its own thread idle.
     pub fn prepare(&self, rules: &[&dyn Rule]) {
-        let needed = |pick: fn(Inputs) -> bool| rules.iter().any(|r| pick(r.inputs()));
+        let needed = |input: Input| rules.iter().any(|r| r.inputs().contains(&input));
         let (mentions, question_findings, near_duplicates) = (
-            needed(|i| i.mentions),
-            needed(|i| i.question_findings),
-            needed(|i| i.near_duplicates),
+            needed(Input::Mentions),
+            needed(Input::QuestionFindings),
+            needed(Input::NearDuplicates),
         );
         rayon::join(
             || {
@@ -162,8 +141,8 @@ pub trait Rule: Sync {
     /// Runs the rule, reporting findings into `out`.
     fn check(&self, cx: &Context<'_>, out: &mut Findings);
     /// The costly inputs the rule reads: none unless it says so.
-    fn inputs(&self) -> Inputs {
-        Inputs::default()
+    fn inputs(&self) -> &'static [Input] {
+        &[]
     }
 }
 

@@ -16,7 +16,7 @@ use examkit_model::entities::{Entity, Scope, Service};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
 use rayon::prelude::*;
 
-use super::{Context, Findings, Inputs, Rule};
+use super::{Context, Findings, Input, Rule};
 use crate::memo::{Memo, text_key};
 use crate::registry::RuleInfo;
 use crate::text::{Prose, prose_fields};
@@ -377,8 +377,8 @@ impl Rule for ServiceName {
         &SERVICE_NAME
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::MENTIONS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::Mentions]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -433,8 +433,8 @@ impl Rule for LegacyName {
         &LEGACY_NAME
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::MENTIONS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::Mentions]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -479,8 +479,8 @@ impl Rule for FeatureAsService {
         &FEATURE_AS_SERVICE
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::MENTIONS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::Mentions]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -529,8 +529,8 @@ impl Rule for UnlistedService {
         &UNLISTED_SERVICE
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::MENTIONS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::Mentions]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -608,8 +608,8 @@ impl Rule for OutOfScopeMention {
         &OUT_OF_SCOPE_MENTION
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::MENTIONS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::Mentions]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
@@ -622,8 +622,8 @@ impl Rule for OutOfScope {
         &OUT_OF_SCOPE_KEY
     }
 
-    fn inputs(&self) -> Inputs {
-        Inputs::MENTIONS
+    fn inputs(&self) -> &'static [Input] {
+        &[Input::Mentions]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
