@@ -8,6 +8,7 @@
 mod analysis;
 pub mod config;
 pub mod discover;
+mod hashing;
 pub mod memo;
 pub mod registry;
 pub mod rules;

@@ -8,15 +8,17 @@
 //! Entries not used by an analysis are dropped after the next one, so the
 //! memo never holds much more than one analysis's worth.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use aho_corasick::AhoCorasick;
+use examkit_model::Workspace;
+use examkit_model::entities::Entity;
 use examkit_syntax::{Diagnostic, TextRange};
 use rayon::prelude::*;
 
-use crate::rules::Mention;
+use crate::hashing::{PrehashedMap, fast_hash};
+use crate::rules::{Mention, PairIndex};
 
 /// Findings of one analysis, reusable by the next.
 #[derive(Debug, Default)]
@@ -26,6 +28,9 @@ pub struct Memo {
     shingles: Generations<Arc<[u32]>>,
     /// The service-name automaton, with a hash of the names it was built from.
     automaton: Mutex<Option<(u64, Option<AhoCorasick>)>>,
+    /// The near-duplicate pairs of the last analysis, with what they were
+    /// computed from.
+    pairs: Mutex<Option<PairIndex>>,
 }
 
 impl Memo {
@@ -42,44 +47,53 @@ impl Memo {
         self.shingles.advance();
     }
 
-    /// The item findings of each question (offsets relative to the
-    /// question), from the memo under `key` or from `compute`.
-    pub(crate) fn questions<T: Sync>(
+    /// The item findings of the questions with text keys `keys` (offsets
+    /// relative to the question), from the memo or from `compute` (given
+    /// the index of a question in `keys`).
+    pub(crate) fn questions(
         &self,
-        items: &[T],
-        key: impl Fn(&T) -> u64 + Sync,
-        compute: impl Fn(&T) -> Vec<Diagnostic> + Sync,
+        keys: &[u64],
+        compute: impl Fn(usize) -> Vec<Diagnostic> + Sync,
     ) -> Vec<Arc<[Diagnostic]>> {
         self.questions
-            .get_or_insert_all(items, key, |item| compute(item).into())
+            .get_or_insert_all(keys, |i| compute(i).into())
     }
 
-    /// The mentions in each prose field (offsets relative to the field),
-    /// from the memo under `key` or from `compute`.
-    pub(crate) fn mentions<T: Sync>(
+    /// The mentions in the pieces of prose with text keys `keys` (offsets
+    /// relative to the piece), from the memo or from `compute`.
+    pub(crate) fn mentions(
         &self,
-        items: &[T],
-        key: impl Fn(&T) -> u64 + Sync,
-        compute: impl Fn(&T) -> Vec<Mention> + Sync,
+        keys: &[u64],
+        compute: impl Fn(usize) -> Vec<Mention> + Sync,
     ) -> Vec<Arc<[Mention]>> {
-        self.mentions
-            .get_or_insert_all(items, key, |item| compute(item).into())
+        self.mentions.get_or_insert_all(keys, |i| compute(i).into())
     }
 
-    /// The near-duplicate shingles of each question, from the memo under
-    /// `key` or from `compute`.
-    pub(crate) fn shingles<T: Sync>(
+    /// The near-duplicate shingles of the questions with text keys `keys`,
+    /// from the memo or from `compute`.
+    pub(crate) fn shingles(
         &self,
-        items: &[T],
-        key: impl Fn(&T) -> u64 + Sync,
-        compute: impl Fn(&T) -> Vec<u32> + Sync,
+        keys: &[u64],
+        compute: impl Fn(usize) -> Vec<u32> + Sync,
     ) -> Vec<Arc<[u32]>> {
-        self.shingles
-            .get_or_insert_all(items, key, |item| compute(item).into())
+        self.shingles.get_or_insert_all(keys, |i| compute(i).into())
     }
 }
 
 impl Memo {
+    /// Takes the near-duplicate pairs the last analysis kept, if any.
+    pub(crate) fn take_pairs(&self) -> Option<PairIndex> {
+        self.pairs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Keeps this analysis's near-duplicate pairs for the next.
+    pub(crate) fn keep_pairs(&self, pairs: PairIndex) {
+        *self.pairs.lock().unwrap_or_else(PoisonError::into_inner) = Some(pairs);
+    }
+
     /// The service-name automaton for names with hash `names`, built when
     /// the names changed since the last one.
     pub(crate) fn automaton(
@@ -118,29 +132,27 @@ pub(crate) fn text_key(source: &str, range: TextRange, salt: u64) -> u64 {
     )
 }
 
-/// A fast, non-cryptographic 64-bit hash of `bytes` (eight bytes per step,
-/// in the manner of FxHash, with a final avalanche): keys are hashed on
-/// every analysis, and contents are not adversarial.
-fn fast_hash(bytes: &[u8], seed: u64) -> u64 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let step = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
-    let mut hash = seed ^ (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = step(hash, u64::from_le_bytes(word));
-    }
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    hash = step(hash, u64::from_le_bytes(tail));
-    // Avalanche (the finaliser of MurmurHash3), so every input bit reaches
-    // every output bit.
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    hash ^ (hash >> 33)
+/// Per file, the [`text_key`] of each question (none for other files): the
+/// key of a question's memo entries, which each memo salts its own way.
+pub(crate) fn question_keys(workspace: &Workspace) -> Vec<Vec<u64>> {
+    workspace
+        .files
+        .par_iter()
+        .map(|source| match &source.entity {
+            Some(Entity::Questions(set)) => set
+                .questions
+                .par_iter()
+                .with_min_len(64)
+                .map(|q| text_key(&source.text, q.range, 0))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// `key` mixed with `salt`: another key for the same text.
+pub(crate) fn salted(key: u64, salt: u64) -> u64 {
+    fast_hash(&key.to_le_bytes(), salt)
 }
 
 /// A cache whose entries remember the last analysis that used them: an
@@ -148,31 +160,26 @@ fn fast_hash(bytes: &[u8], seed: u64) -> u64 {
 /// read lock.
 #[derive(Debug)]
 struct Generations<V> {
-    map: RwLock<HashMap<u64, (V, AtomicU32)>>,
+    map: RwLock<PrehashedMap<u64, (V, AtomicU32)>>,
     generation: AtomicU32,
 }
 
 impl<V> Default for Generations<V> {
     fn default() -> Self {
         Self {
-            map: RwLock::new(HashMap::new()),
+            map: RwLock::new(PrehashedMap::default()),
             generation: AtomicU32::new(0),
         }
     }
 }
 
 impl<V: Clone + Send + Sync> Generations<V> {
-    /// The value of every item: looked up under one read lock, the missing
-    /// ones computed in parallel and stored under one write lock (one lock
-    /// per item would have the threads take turns at it).
-    fn get_or_insert_all<T: Sync>(
-        &self,
-        items: &[T],
-        key: impl Fn(&T) -> u64 + Sync,
-        compute: impl Fn(&T) -> V + Sync,
-    ) -> Vec<V> {
+    /// The value under each of `keys`: looked up under one read lock, the
+    /// missing ones computed (from their index in `keys`) in parallel and
+    /// stored under one write lock (one lock per key would have the threads
+    /// take turns at it).
+    fn get_or_insert_all(&self, keys: &[u64], compute: impl Fn(usize) -> V + Sync) -> Vec<V> {
         let generation = self.generation.load(Ordering::Relaxed);
-        let keys: Vec<u64> = items.par_iter().with_min_len(64).map(&key).collect();
         let mut values: Vec<Option<V>> = {
             let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
             keys.iter()
@@ -188,7 +195,7 @@ impl<V: Clone + Send + Sync> Generations<V> {
             .par_iter()
             .enumerate()
             .filter(|(_, value)| value.is_none())
-            .map(|(i, _)| (i, compute(&items[i])))
+            .map(|(i, _)| (i, compute(i)))
             .collect();
         if !computed.is_empty() {
             let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
@@ -215,14 +222,10 @@ mod tests {
     /// Looks `key` up, counting the computations in `computed`.
     fn lookup(memo: &Memo, key: u64, computed: &mut usize) {
         let count = AtomicUsize::new(0);
-        memo.questions(
-            &[key],
-            |k| *k,
-            |_| {
-                count.fetch_add(1, Ordering::Relaxed);
-                Vec::new()
-            },
-        );
+        memo.questions(&[key], |_| {
+            count.fetch_add(1, Ordering::Relaxed);
+            Vec::new()
+        });
         *computed += count.into_inner();
     }
 

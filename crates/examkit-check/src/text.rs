@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use examkit_syntax::{Node, NodeKind, TextRange};
+use examkit_syntax::{Entry, Node, NodeKind, TextRange};
 
 /// Keys whose values are prose that may name services.
 pub const PROSE_KEYS: &[&str] = &[
@@ -151,24 +151,30 @@ pub fn prose_fields<'n>(node: &'n Node, out: &mut Vec<(&'static str, &'n Node)>)
     match &node.kind {
         NodeKind::Mapping(entries) => {
             for entry in entries {
-                let key = PROSE_KEYS.iter().find(|k| **k == entry.key_text());
-                match (key, &entry.value.kind) {
-                    (Some(k), NodeKind::Scalar(_)) => out.push((k, &entry.value)),
-                    (Some(k), NodeKind::Sequence(items)) => {
-                        for item in items {
-                            if item.as_scalar().is_some() {
-                                out.push((k, item));
-                            } else {
-                                prose_fields(item, out);
-                            }
-                        }
-                    }
-                    _ => prose_fields(&entry.value, out),
-                }
+                entry_prose_fields(entry, out);
             }
         }
         NodeKind::Sequence(items) => items.iter().for_each(|i| prose_fields(i, out)),
         NodeKind::Scalar(_) | NodeKind::Invalid => {}
+    }
+}
+
+/// Every prose field of one mapping entry (its value, or under it), in
+/// document order.
+pub fn entry_prose_fields<'n>(entry: &'n Entry, out: &mut Vec<(&'static str, &'n Node)>) {
+    let key = PROSE_KEYS.iter().find(|k| **k == entry.key_text());
+    match (key, &entry.value.kind) {
+        (Some(k), NodeKind::Scalar(_)) => out.push((k, &entry.value)),
+        (Some(k), NodeKind::Sequence(items)) => {
+            for item in items {
+                if item.as_scalar().is_some() {
+                    out.push((k, item));
+                } else {
+                    prose_fields(item, out);
+                }
+            }
+        }
+        _ => prose_fields(&entry.value, out),
     }
 }
 

@@ -1,9 +1,8 @@
 //! Bank-wide rules: near-duplicate questions and the balance of key
 //! positions.
 
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use examkit_model::entities::{Entity, Question, QuestionType};
@@ -11,7 +10,7 @@ use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
 use rayon::prelude::*;
 
 use super::{Context, Findings, Input, Rule};
-use crate::memo::text_key;
+use crate::hashing::PrehashedMap;
 use crate::registry::RuleInfo;
 use crate::text::words;
 
@@ -43,27 +42,6 @@ pub struct KeyPosition;
 /// Postings longer than this are too common to tell questions apart.
 const MAX_POSTINGS: usize = 200;
 const THRESHOLD: f64 = 0.6;
-
-/// A hasher for shingles, which are hashes already: they pass through.
-#[derive(Default)]
-struct ShingleHasher(u64);
-
-impl Hasher for ShingleHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u32(&mut self, shingle: u32) {
-        // Spread over 64 bits: the table uses the top bits too.
-        self.0 = u64::from(shingle).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
 
 /// The distinct hashed word 3-grams of a text, sorted.
 fn shingles(text: &str) -> Vec<u32> {
@@ -102,117 +80,71 @@ impl Rule for NearDuplicate {
 /// The findings of `bank/near-duplicate`, each with its file: every pair of
 /// questions whose stem and key are similar enough.
 pub(crate) fn near_duplicates(cx: &Context<'_>) -> Vec<(usize, Diagnostic)> {
-    {
-        struct Item<'w> {
-            file: usize,
-            anchor: TextRange,
-            id: &'w str,
-            shingles: Arc<[u32]>,
-        }
-        let per_file: Vec<Vec<Item<'_>>> = cx
-            .workspace
-            .files
-            .par_iter()
-            .enumerate()
-            .map(|(file, source)| {
-                let Some(Entity::Questions(set)) = &source.entity else {
-                    return Vec::new();
-                };
-                let compute = |q: &Question| {
-                    let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
-                    for key in q.correct_options() {
-                        text.push(' ');
-                        text.push_str(&key.text.value);
-                    }
-                    shingles(&text)
-                };
-                let sets: Vec<Arc<[u32]>> = match cx.memo() {
-                    Some(memo) => memo.shingles(
-                        &set.questions,
-                        |q| text_key(&source.text, q.range, 0),
-                        compute,
-                    ),
-                    None => set
-                        .questions
-                        .par_iter()
-                        .with_min_len(256)
-                        .map(|q| compute(q).into())
-                        .collect(),
-                };
-                set.questions
-                    .iter()
-                    .zip(sets)
-                    .map(|(q, shingles)| Item {
-                        file,
-                        anchor: q.anchor(),
-                        id: q.id.as_ref().map_or("", |i| i.value.as_str()),
-                        shingles,
-                    })
-                    .collect()
-            })
-            .collect();
-        let items: Vec<Item<'_>> = per_file.into_iter().flatten().collect();
-        // (shingle, question) for every shingle of every question; sorted,
-        // the runs of one shingle list the questions that have it.
-        let mut postings: Vec<(u32, u32)> = items
-            .iter()
-            .enumerate()
-            .flat_map(|(i, item)| {
-                let i = u32::try_from(i).unwrap_or(u32::MAX);
-                item.shingles.iter().map(move |&s| (s, i))
-            })
-            .collect();
-        postings.par_sort_unstable();
-        // The postings of each useful shingle: those shared by more than one
-        // question, and not so common that they tell nothing apart.
-        let lists: HashMap<u32, &[(u32, u32)], BuildHasherDefault<ShingleHasher>> = postings
-            .chunk_by(|x, y| x.0 == y.0)
-            .filter(|l| l.len() > 1 && l.len() <= MAX_POSTINGS)
-            .map(|l| (l[0].0, l))
-            .collect();
-        // For each question, count the shingles it shares with every later
-        // question (a dense counter per chunk of questions, reset through the
-        // list of counters it touched), then keep the pairs similar enough.
-        const CHUNK: usize = 4096;
-        let mut pairs: Vec<((u32, u32), f64)> = items
-            .par_chunks(CHUNK)
-            .enumerate()
-            .flat_map_iter(|(chunk, chunk_items)| {
-                let mut shared = vec![0u32; items.len()];
-                let mut touched = Vec::new();
-                let mut similar = Vec::new();
-                for (offset, item) in chunk_items.iter().enumerate() {
-                    let a = u32::try_from(chunk * CHUNK + offset).unwrap_or(u32::MAX);
-                    for shingle in item.shingles.iter() {
-                        let Some(list) = lists.get(shingle) else {
-                            continue;
-                        };
-                        let later = list.partition_point(|p| p.1 <= a);
-                        for &(_, b) in &list[later..] {
-                            if shared[b as usize] == 0 {
-                                touched.push(b);
-                            }
-                            shared[b as usize] += 1;
-                        }
-                    }
-                    for b in touched.drain(..) {
-                        let n = std::mem::take(&mut shared[b as usize]);
-                        let union =
-                            item.shingles.len() + items[b as usize].shingles.len() - n as usize;
-                        let similarity = f64::from(n) / union.max(1) as f64;
-                        if similarity >= THRESHOLD {
-                            similar.push(((a, b), similarity));
-                        }
-                    }
+    struct Item<'w> {
+        file: usize,
+        anchor: TextRange,
+        id: &'w str,
+    }
+    let memoised = cx.memoised();
+    let per_file: Vec<Vec<(Item<'_>, Shingles)>> = cx
+        .workspace
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(file, source)| {
+            let Some(Entity::Questions(set)) = &source.entity else {
+                return Vec::new();
+            };
+            let compute = |q: &Question| {
+                let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
+                for key in q.correct_options() {
+                    text.push(' ');
+                    text.push_str(&key.text.value);
                 }
-                similar
-            })
-            .collect();
-        pairs.sort_by_key(|p| p.0);
-        let mut found = Vec::new();
-        for ((a, b), similarity) in pairs {
+                shingles(&text)
+            };
+            let sets: Vec<Shingles> = match memoised {
+                Some(m) => m
+                    .memo
+                    .shingles(&m.question_keys[file], |i| compute(&set.questions[i])),
+                None => set
+                    .questions
+                    .par_iter()
+                    .with_min_len(256)
+                    .map(|q| compute(q).into())
+                    .collect(),
+            };
+            set.questions
+                .iter()
+                .map(|q| Item {
+                    file,
+                    anchor: q.anchor(),
+                    id: q.id.as_ref().map_or("", |i| i.value.as_str()),
+                })
+                .zip(sets)
+                .collect()
+        })
+        .collect();
+    let (items, sets): (Vec<Item<'_>>, Vec<Shingles>) = per_file.into_iter().flatten().unzip();
+    let pairs = match memoised {
+        None => similar_pairs(&sets),
+        Some(m) => {
+            let keys: Vec<u64> = m.question_keys.iter().flatten().copied().collect();
+            let index = m
+                .memo
+                .take_pairs()
+                .and_then(|last| last.update(&keys, &sets))
+                .unwrap_or_else(|| PairIndex::build(&keys, &sets));
+            let pairs = index.pairs.clone();
+            m.memo.keep_pairs(index);
+            pairs
+        }
+    };
+    pairs
+        .into_iter()
+        .map(|((a, b), similarity)| {
             let (first, second) = (&items[a as usize], &items[b as usize]);
-            found.push((
+            (
                 second.file,
                 Diagnostic::new(
                     NEAR_DUPLICATE.code,
@@ -229,9 +161,225 @@ pub(crate) fn near_duplicates(cx: &Context<'_>) -> Vec<(usize, Diagnostic)> {
                     range: first.anchor,
                     message: format!("`{}` is here", first.id),
                 }),
-            ));
+            )
+        })
+        .collect()
+}
+
+/// The distinct 3-grams of one question, shared with the memo.
+type Shingles = Arc<[u32]>;
+
+/// Two questions (by index, the earlier first) and their similarity.
+type Pair = ((u32, u32), f64);
+
+/// Whether a 3-gram held by `count` questions is rare enough to tell
+/// questions apart.
+fn tells_apart(count: usize) -> bool {
+    count <= MAX_POSTINGS
+}
+
+/// The Jaccard similarity of two shingle sets of `a` and `b` shingles that
+/// share `shared`.
+fn similarity(shared: u32, a: usize, b: usize) -> f64 {
+    let union = a + b - shared as usize;
+    f64::from(shared) / union.max(1) as f64
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Every pair of questions (given by their shingle sets) similar enough,
+/// sorted.
+fn similar_pairs(sets: &[Shingles]) -> Vec<Pair> {
+    // (shingle, question) for every shingle of every question; sorted,
+    // the runs of one shingle list the questions that have it.
+    let mut postings: Vec<(u32, u32)> = sets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, set)| set.iter().map(move |&s| (s, index(i))))
+        .collect();
+    postings.par_sort_unstable();
+    // The postings of each useful shingle: those shared by more than one
+    // question, and not so common that they tell nothing apart.
+    let lists: PrehashedMap<u32, &[(u32, u32)]> = postings
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|l| l.len() > 1 && tells_apart(l.len()))
+        .map(|l| (l[0].0, l))
+        .collect();
+    // For each question, count the shingles it shares with every later
+    // question (a dense counter per chunk of questions, reset through the
+    // list of counters it touched), then keep the pairs similar enough.
+    const CHUNK: usize = 4096;
+    let mut pairs: Vec<Pair> = sets
+        .par_chunks(CHUNK)
+        .enumerate()
+        .flat_map_iter(|(chunk, chunk_sets)| {
+            let mut shared = vec![0u32; sets.len()];
+            let mut touched = Vec::new();
+            let mut similar = Vec::new();
+            for (offset, set) in chunk_sets.iter().enumerate() {
+                let a = index(chunk * CHUNK + offset);
+                for shingle in set.iter() {
+                    let Some(list) = lists.get(shingle) else {
+                        continue;
+                    };
+                    let later = list.partition_point(|p| p.1 <= a);
+                    for &(_, b) in &list[later..] {
+                        if shared[b as usize] == 0 {
+                            touched.push(b);
+                        }
+                        shared[b as usize] += 1;
+                    }
+                }
+                for b in touched.drain(..) {
+                    let n = std::mem::take(&mut shared[b as usize]);
+                    let similarity = similarity(n, set.len(), sets[b as usize].len());
+                    if similarity >= THRESHOLD {
+                        similar.push(((a, b), similarity));
+                    }
+                }
+            }
+            similar
+        })
+        .collect();
+    pairs.sort_by_key(|p| p.0);
+    pairs
+}
+
+/// The near-duplicate pairs of one analysis and what they were computed
+/// from, so that the next analysis (after an edit of a few questions)
+/// compares the changed questions only.
+#[derive(Debug)]
+pub(crate) struct PairIndex {
+    /// The memo key of each question's text, in order.
+    keys: Vec<u64>,
+    /// The shingles of each question.
+    sets: Vec<Shingles>,
+    /// How many questions hold each shingle.
+    counts: PrehashedMap<u32, u32>,
+    /// The similar pairs, sorted.
+    pairs: Vec<Pair>,
+}
+
+/// More changed questions than this are compared from scratch.
+const MAX_CHANGED: usize = 64;
+
+impl PairIndex {
+    /// Compares every pair of questions.
+    fn build(keys: &[u64], sets: &[Shingles]) -> Self {
+        let mut counts = PrehashedMap::default();
+        for &shingle in sets.iter().flat_map(|set| set.iter()) {
+            *counts.entry(shingle).or_insert(0) += 1;
         }
-        found
+        Self {
+            keys: keys.to_vec(),
+            sets: sets.to_vec(),
+            counts,
+            pairs: similar_pairs(sets),
+        }
+    }
+
+    /// The index for questions `keys` with shingles `sets`, from this one:
+    /// the questions before and after the changed ones keep their pairs,
+    /// the changed ones are compared with every question. `None` when too
+    /// many questions changed, or when a change makes a shingle cross the
+    /// commonness limit (which changes pairs of unchanged questions).
+    fn update(mut self, keys: &[u64], sets: &[Shingles]) -> Option<Self> {
+        let prefix = self
+            .keys
+            .iter()
+            .zip(keys)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = self.keys[prefix..]
+            .iter()
+            .rev()
+            .zip(keys[prefix..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let removed = prefix..self.keys.len() - suffix;
+        let added = prefix..keys.len() - suffix;
+        if removed.len() + added.len() > MAX_CHANGED {
+            return None;
+        }
+        let mut before: PrehashedMap<u32, u32> = PrehashedMap::default();
+        for set in &self.sets[removed.clone()] {
+            for &shingle in set.iter() {
+                let count = self.counts.entry(shingle).or_insert(0);
+                before.entry(shingle).or_insert(*count);
+                *count = count.saturating_sub(1);
+            }
+        }
+        for set in &sets[added.clone()] {
+            for &shingle in set.iter() {
+                let count = self.counts.entry(shingle).or_insert(0);
+                before.entry(shingle).or_insert(*count);
+                *count += 1;
+            }
+        }
+        for (shingle, was) in before {
+            let now = self.counts.get(&shingle).copied().unwrap_or(0);
+            if tells_apart(was as usize) != tells_apart(now as usize) {
+                return None;
+            }
+            if now == 0 {
+                self.counts.remove(&shingle);
+            }
+        }
+        // The pairs of unchanged questions, renumbered.
+        let renumber = |i: u32| {
+            let i = i as usize;
+            if i < removed.start {
+                Some(index(i))
+            } else if i >= removed.end {
+                Some(index(i - removed.len() + added.len()))
+            } else {
+                None
+            }
+        };
+        let mut pairs: Vec<Pair> = self
+            .pairs
+            .iter()
+            .filter_map(|&((a, b), similarity)| Some(((renumber(a)?, renumber(b)?), similarity)))
+            .collect();
+        // The changed questions against every question.
+        let mut holders: PrehashedMap<u32, Vec<usize>> = PrehashedMap::default();
+        for a in added.clone() {
+            for &shingle in sets[a].iter() {
+                let count = self.counts.get(&shingle).copied().unwrap_or(0);
+                if tells_apart(count as usize) {
+                    holders.entry(shingle).or_default().push(a);
+                }
+            }
+        }
+        let mut shared = vec![0u32; added.len()];
+        for (b, set) in sets.iter().enumerate() {
+            for shingle in set.iter() {
+                for &a in holders.get(shingle).map_or(&[][..], Vec::as_slice) {
+                    if a != b {
+                        shared[a - added.start] += 1;
+                    }
+                }
+            }
+            for (offset, n) in shared.iter_mut().enumerate() {
+                let n = std::mem::take(n);
+                let a = added.start + offset;
+                // A pair of two changed questions is counted from its first.
+                if n == 0 || (added.contains(&b) && b < a) {
+                    continue;
+                }
+                let similarity = similarity(n, sets[a].len(), set.len());
+                if similarity >= THRESHOLD {
+                    pairs.push(((index(a.min(b)), index(a.max(b))), similarity));
+                }
+            }
+        }
+        pairs.sort_by_key(|p| p.0);
+        self.keys = keys.to_vec();
+        self.sets = sets.to_vec();
+        self.pairs = pairs;
+        Some(self)
     }
 }
 
@@ -318,4 +466,63 @@ impl Rule for KeyPosition {
 
 fn letter(position: usize) -> char {
     char::from(b'A' + u8::try_from(position).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Shingle sets from small lists of words (ids), with keys that depend
+    /// on the set alone, as the memo's keys depend on the text alone.
+    fn questions(lists: &[Vec<u32>]) -> (Vec<u64>, Vec<Shingles>) {
+        let sets: Vec<Shingles> = lists
+            .iter()
+            .map(|list| {
+                let mut set = list.clone();
+                set.sort_unstable();
+                set.dedup();
+                set.into()
+            })
+            .collect();
+        let keys = sets
+            .iter()
+            .map(|set| {
+                let mut hasher = DefaultHasher::new();
+                set.hash(&mut hasher);
+                hasher.finish()
+            })
+            .collect();
+        (keys, sets)
+    }
+
+    fn question() -> impl Strategy<Value = Vec<u32>> {
+        // Few distinct shingles, so that many pairs are similar.
+        prop::collection::vec(0u32..12, 1..6)
+    }
+
+    proptest! {
+        /// Updating after replacing a few questions gives what comparing
+        /// every pair from scratch gives.
+        #[test]
+        fn an_update_equals_a_fresh_comparison(
+            before in prop::collection::vec(question(), 0..40),
+            replaced_at in 0usize..40,
+            replaced in 0usize..4,
+            inserted in prop::collection::vec(question(), 0..4),
+        ) {
+            let (old_keys, old_sets) = questions(&before);
+            let at = replaced_at.min(before.len());
+            let end = (at + replaced).min(before.len());
+            let mut after = before.clone();
+            after.splice(at..end, inserted);
+            let (keys, sets) = questions(&after);
+            let fresh = PairIndex::build(&keys, &sets);
+            let updated = PairIndex::build(&old_keys, &old_sets)
+                .update(&keys, &sets)
+                .expect("few changes and no common shingles: an update");
+            prop_assert_eq!(updated.pairs, fresh.pairs);
+            prop_assert_eq!(updated.counts, fresh.counts);
+        }
+    }
 }

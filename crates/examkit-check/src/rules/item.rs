@@ -11,8 +11,7 @@ use rayon::prelude::*;
 
 use examkit_model::Workspace;
 
-use super::{Context, Findings, Input, Rule, RuleFilter};
-use crate::memo::{Memo, text_key};
+use super::{Context, Findings, Input, Memoised, Rule, RuleFilter};
 use crate::registry::RuleInfo;
 use crate::text::words;
 
@@ -80,7 +79,7 @@ fn question_findings(
 /// so it is used only when `only` is `None`.
 pub(crate) fn all_question_findings(
     workspace: &Workspace,
-    memo: Option<&Memo>,
+    memoised: Option<Memoised<'_>>,
     only: Option<&RuleFilter<'_>>,
 ) -> Vec<Vec<Diagnostic>> {
     let selected: Vec<&dyn QuestionRule> = QUESTION_RULES
@@ -88,33 +87,31 @@ pub(crate) fn all_question_findings(
         .copied()
         .filter(|rule| only.is_none_or(|accept| accept(rule.info())))
         .collect();
-    let memo = memo.filter(|_| only.is_none());
+    let memoised = memoised.filter(|_| only.is_none());
     let rules = selected.as_slice();
     workspace
         .files
         .par_iter()
-        .map(|source| {
+        .enumerate()
+        .map(|(file, source)| {
             let Some(Entity::Questions(set)) = &source.entity else {
                 return Vec::new();
             };
-            let mut found: Vec<Diagnostic> = match memo {
+            let mut found: Vec<Diagnostic> = match memoised {
                 None => set
                     .questions
                     .par_iter()
                     .with_min_len(64)
                     .flat_map_iter(|question| question_findings(question, &source.text, rules))
                     .collect(),
-                Some(memo) => {
-                    let relative = memo.questions(
-                        &set.questions,
-                        |question| text_key(&source.text, question.range, 0),
-                        |question| {
-                            let start = i64::from(question.range.start());
-                            let mut found = question_findings(question, &source.text, rules);
-                            found.iter_mut().for_each(|d| d.shift(-start));
-                            found
-                        },
-                    );
+                Some(m) => {
+                    let relative = m.memo.questions(&m.question_keys[file], |i| {
+                        let question = &set.questions[i];
+                        let start = i64::from(question.range.start());
+                        let mut found = question_findings(question, &source.text, rules);
+                        found.iter_mut().for_each(|d| d.shift(-start));
+                        found
+                    });
                     set.questions
                         .iter()
                         .zip(relative)

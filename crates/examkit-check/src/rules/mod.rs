@@ -15,10 +15,11 @@ use examkit_model::Workspace;
 use examkit_syntax::Diagnostic;
 
 use crate::registry::RuleInfo;
+pub(crate) use bank::PairIndex;
 pub(crate) use names::Mention;
 use names::{Catalog, all_mentions};
 
-use crate::memo::Memo;
+use crate::memo::{Memo, question_keys};
 
 /// What rules read: the workspace and what several rules derive from it,
 /// computed once on first use.
@@ -26,12 +27,23 @@ pub struct Context<'w> {
     /// The analysed workspace.
     pub workspace: &'w Workspace,
     memo: Option<&'w Memo>,
+    question_keys: OnceLock<Vec<Vec<u64>>>,
     catalog: OnceLock<Catalog<'w>>,
     mentions: OnceLock<Vec<Mention>>,
     question_findings: OnceLock<Vec<Vec<Diagnostic>>>,
     near_duplicates: OnceLock<Vec<(usize, Diagnostic)>>,
     /// Which question rules the question findings include: `None` for all.
     question_rules: Option<&'w RuleFilter<'w>>,
+}
+
+/// What a memoised analysis reads its earlier findings with.
+#[derive(Clone, Copy)]
+pub(crate) struct Memoised<'a> {
+    /// The memo.
+    pub(crate) memo: &'a Memo,
+    /// Per file, the key of each question's text (see
+    /// [`question_keys`]).
+    pub(crate) question_keys: &'a [Vec<u64>],
 }
 
 /// Picks rules by their description.
@@ -56,6 +68,7 @@ impl<'w> Context<'w> {
         Self {
             workspace,
             memo: None,
+            question_keys: OnceLock::new(),
             catalog: OnceLock::new(),
             mentions: OnceLock::new(),
             question_findings: OnceLock::new(),
@@ -94,6 +107,8 @@ impl<'w> Context<'w> {
             needed(Input::QuestionFindings),
             needed(Input::NearDuplicates),
         );
+        // Every memoised input reads the questions' keys.
+        self.memoised();
         rayon::join(
             || {
                 rayon::join(
@@ -111,9 +126,16 @@ impl<'w> Context<'w> {
             .get_or_init(|| bank::near_duplicates(self))
     }
 
-    /// The memo of findings from earlier analyses, if this one keeps one.
-    pub(crate) fn memo(&self) -> Option<&'w Memo> {
-        self.memo
+    /// The memo of findings from earlier analyses, if this one keeps one,
+    /// with the keys of the questions' texts.
+    pub(crate) fn memoised(&self) -> Option<Memoised<'_>> {
+        let memo = self.memo?;
+        Some(Memoised {
+            memo,
+            question_keys: self
+                .question_keys
+                .get_or_init(|| question_keys(self.workspace)),
+        })
     }
 
     pub(crate) fn catalog(&self) -> &Catalog<'w> {
@@ -123,13 +145,13 @@ impl<'w> Context<'w> {
 
     pub(crate) fn mentions(&self) -> &[Mention] {
         self.mentions
-            .get_or_init(|| all_mentions(self.workspace, self.catalog(), self.memo))
+            .get_or_init(|| all_mentions(self.workspace, self.catalog(), self.memoised()))
     }
 
     /// Per file: the findings of every question rule, sorted by position.
     pub(crate) fn question_findings(&self) -> &[Vec<Diagnostic>] {
         self.question_findings.get_or_init(|| {
-            item::all_question_findings(self.workspace, self.memo, self.question_rules)
+            item::all_question_findings(self.workspace, self.memoised(), self.question_rules)
         })
     }
 }

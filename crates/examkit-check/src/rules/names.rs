@@ -9,17 +9,18 @@
 
 use std::collections::BTreeSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use examkit_model::Workspace;
 use examkit_model::entities::{Entity, Scope, Service};
-use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
+use examkit_model::{SourceFile, Workspace};
+use examkit_syntax::{Diagnostic, Edit, Fix, Node, Severity, TextRange};
 use rayon::prelude::*;
 
-use super::{Context, Findings, Input, Rule};
-use crate::memo::{Memo, text_key};
+use super::{Context, Findings, Input, Memoised, Rule};
+use crate::memo::{Memo, salted, text_key};
 use crate::registry::RuleInfo;
-use crate::text::{Prose, prose_fields};
+use crate::text::{Prose, entry_prose_fields, prose_fields};
 
 /// How a catalog name relates to its service.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -61,7 +62,7 @@ pub(crate) struct Mention {
     /// Its source range.
     pub range: TextRange,
     /// The text as written.
-    pub written: String,
+    pub written: Arc<str>,
     /// The mentioned service's index in the catalog.
     service: usize,
     feature: Option<usize>,
@@ -239,7 +240,7 @@ impl<'w> Catalog<'w> {
             out.push(Mention {
                 file,
                 range: prose.source_range(m.start(), m.end()),
-                written: written.to_owned(),
+                written: written.into(),
                 service: name.service,
                 feature: name.feature,
                 kind: name.kind,
@@ -299,7 +300,7 @@ pub(crate) fn mentions_in(mentions: &[Mention], file: usize, range: TextRange) -
 pub(crate) fn all_mentions(
     workspace: &Workspace,
     catalog: &Catalog<'_>,
-    memo: Option<&Memo>,
+    memoised: Option<Memoised<'_>>,
 ) -> Vec<Mention> {
     let per_file: Vec<Vec<Mention>> = workspace
         .files
@@ -309,54 +310,110 @@ pub(crate) fn all_mentions(
             let Some(root) = &source.tree else {
                 return Vec::new();
             };
-            let mut fields = Vec::new();
-            prose_fields(root, &mut fields);
-            let mut mentions: Vec<Mention> = match memo {
-                None => fields
-                    .par_iter()
-                    .with_min_len(256)
-                    .flat_map_iter(|&(_, node)| {
-                        let mut found = Vec::new();
-                        catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
-                        found
-                    })
-                    .collect(),
-                Some(memo) => {
-                    let relative = memo.mentions(
-                        &fields,
-                        |&(_, node)| text_key(&source.text, node.range, catalog.fingerprint),
-                        |&(_, node)| {
-                            let start = i64::from(node.range.start());
+            let mut mentions: Vec<Mention> = match memoised {
+                None => {
+                    let mut fields = Vec::new();
+                    prose_fields(root, &mut fields);
+                    fields
+                        .par_iter()
+                        .with_min_len(256)
+                        .flat_map_iter(|&(_, node)| {
                             let mut found = Vec::new();
                             catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
-                            for mention in &mut found {
-                                mention.range = mention.range.shifted(-start);
-                            }
                             found
-                        },
-                    );
-                    fields
-                        .iter()
-                        .zip(relative)
-                        .flat_map(|(&(_, node), relative)| {
-                            let start = i64::from(node.range.start());
-                            relative
-                                .iter()
-                                .map(|m| Mention {
-                                    file,
-                                    range: m.range.shifted(start),
-                                    ..m.clone()
-                                })
-                                .collect::<Vec<_>>()
                         })
                         .collect()
                 }
+                Some(m) => memoised_mentions(source, root, file, catalog, m),
             };
             mentions.sort_by_key(|m| m.range.start());
             mentions
         })
         .collect();
     per_file.into_iter().flatten().collect()
+}
+
+/// A piece of a file whose mentions the memo keeps as one entry: a whole
+/// question, or a prose field outside the questions.
+struct Piece<'n> {
+    node: &'n Node,
+    key: u64,
+    whole: bool,
+}
+
+/// The mentions in one file, the memo's where the text is unchanged.
+fn memoised_mentions(
+    source: &SourceFile,
+    root: &Node,
+    file: usize,
+    catalog: &Catalog<'_>,
+    m: Memoised<'_>,
+) -> Vec<Mention> {
+    let field = |node| Piece {
+        node,
+        key: text_key(&source.text, node.range, catalog.fingerprint),
+        whole: false,
+    };
+    let question_keys = &m.question_keys[file];
+    let mut pieces = Vec::new();
+    let mut fields = Vec::new();
+    for entry in root.as_mapping().unwrap_or_default() {
+        // The items of `questions` (not a prose key) are the questions, in
+        // order: their prose fields are all those under them.
+        match entry.value.as_sequence() {
+            Some(items)
+                if entry.key_text() == "questions" && items.len() == question_keys.len() =>
+            {
+                pieces.extend(items.iter().zip(question_keys).map(|(node, &key)| Piece {
+                    node,
+                    key: salted(key, catalog.fingerprint),
+                    whole: true,
+                }));
+            }
+            _ => {
+                entry_prose_fields(entry, &mut fields);
+                pieces.extend(fields.drain(..).map(|(_, node)| field(node)));
+            }
+        }
+    }
+    if root.as_mapping().is_none() {
+        prose_fields(root, &mut fields);
+        pieces.extend(fields.drain(..).map(|(_, node)| field(node)));
+    }
+    let keys: Vec<u64> = pieces.iter().map(|p| p.key).collect();
+    let relative = m.memo.mentions(&keys, |i| {
+        let piece = &pieces[i];
+        let mut fields = Vec::new();
+        if piece.whole {
+            prose_fields(piece.node, &mut fields);
+        } else {
+            fields.push(("", piece.node));
+        }
+        let mut found = Vec::new();
+        for (_, node) in fields {
+            catalog.mentions(&Prose::of(node, &source.text), file, &mut found);
+        }
+        let start = i64::from(piece.node.range.start());
+        for mention in &mut found {
+            mention.range = mention.range.shifted(-start);
+        }
+        found
+    });
+    pieces
+        .iter()
+        .zip(relative)
+        .flat_map(|(piece, relative)| {
+            let start = i64::from(piece.node.range.start());
+            relative
+                .iter()
+                .map(|m| Mention {
+                    file,
+                    range: m.range.shifted(start),
+                    ..m.clone()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// `xref/service-name`: a misspelt, miscased or wrong-prefix service name.
