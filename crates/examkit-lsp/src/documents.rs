@@ -75,6 +75,18 @@ impl Documents {
     }
 }
 
+/// The text of `rope` as one string, allocated once at its full length
+/// (`Rope::to_string` grows the string chunk by chunk, copying it again at
+/// every doubling).
+#[must_use]
+pub fn text_of(rope: &Rope) -> String {
+    let mut text = String::with_capacity(rope.len_bytes());
+    for chunk in rope.chunks() {
+        text.push_str(chunk);
+    }
+    text
+}
+
 /// Applies one content change to a rope: a ranged replacement, or the whole
 /// text when the change has no range.
 pub fn apply_change(

@@ -28,6 +28,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Location, MessageType, Uri};
 
 use crate::convert::{self, TextView};
+use crate::documents::text_of;
 use crate::incremental;
 use crate::snapshot::{FileSummary, QuestionOutline, ReadModel, RootSnapshot, Settings};
 
@@ -519,7 +520,7 @@ impl Engine {
     fn load_config(&mut self, dir: &Path) {
         let path = dir.join(CONFIG_FILE);
         let text = match self.open.get(&path) {
-            Some((_, _, rope)) => Some(rope.to_string()),
+            Some((_, _, rope)) => Some(text_of(rope)),
             None => fs::read_to_string(&path).ok(),
         };
         let Some(root) = self.roots.get_mut(&RootKey::Content(dir.to_path_buf())) else {
@@ -597,7 +598,7 @@ impl Engine {
                 .par_iter()
                 .zip(previous)
                 .map(|(p, old)| match open.get(p) {
-                    Some((_, _, rope)) => incremental::analyse(old, p, rope.to_string()),
+                    Some((_, _, rope)) => incremental::analyse(old, p, text_of(rope)),
                     None => read_source(open, p),
                 })
                 .collect();
@@ -812,7 +813,7 @@ impl Engine {
 fn read_source(open: &OpenDocs, path: &Path) -> SourceFile {
     let shared: Arc<Path> = Arc::from(path);
     match open.get(path) {
-        Some((_, _, rope)) => SourceFile::from_text(shared, rope.to_string()),
+        Some((_, _, rope)) => SourceFile::from_text(shared, text_of(rope)),
         None => match fs::read(path) {
             Ok(bytes) => SourceFile::from_bytes(shared, &bytes),
             Err(error) => SourceFile::unreadable(shared, &error),

@@ -109,21 +109,52 @@ fn line_start(text: &str, offset: u32) -> usize {
     text[..offset as usize].rfind('\n').map_or(0, |i| i + 1)
 }
 
+/// The length of the common prefix of two byte strings: whole blocks
+/// compared at once, then bytes.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let blocks = a
+        .chunks_exact(BLOCK)
+        .zip(b.chunks_exact(BLOCK))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let start = blocks * BLOCK;
+    start
+        + a[start..]
+            .iter()
+            .zip(&b[start..])
+            .take_while(|(x, y)| x == y)
+            .count()
+}
+
+/// The length of the common suffix of two byte strings, at most `max`.
+fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
+    const BLOCK: usize = 64;
+    let (a, b) = (&a[a.len() - max..], &b[b.len() - max..]);
+    let blocks = a
+        .rchunks_exact(BLOCK)
+        .zip(b.rchunks_exact(BLOCK))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let matched = blocks * BLOCK;
+    matched
+        + a[..a.len() - matched]
+            .iter()
+            .rev()
+            .zip(b[..b.len() - matched].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count()
+}
+
 /// The common prefix and suffix lengths of two texts, on char boundaries.
 fn common(old: &str, new: &str) -> (usize, usize) {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let mut prefix = common_prefix(a, b);
     while prefix > 0 && !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
         prefix -= 1;
     }
     let max_suffix = a.len().min(b.len()) - prefix;
-    let mut suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(max_suffix)
-        .take_while(|(x, y)| x == y)
-        .count();
+    let mut suffix = common_suffix(a, b, max_suffix);
     while suffix > 0
         && !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix))
     {
@@ -132,9 +163,21 @@ fn common(old: &str, new: &str) -> (usize, usize) {
     (prefix, suffix)
 }
 
-/// Re-analyses `old` with `new_text`, reusing what the edit did not touch.
-/// `None` when the edit is not one it can take.
-pub fn reanalyse(mut old: SourceFile, new_text: &str) -> Option<SourceFile> {
+/// Re-analyses `old` with `new_text`, reusing what the edit did not touch;
+/// the text back when the edit is not one it can take.
+pub fn reanalyse(old: SourceFile, new_text: String) -> Result<SourceFile, String> {
+    match splice(old, &new_text) {
+        Some(mut file) => {
+            file.line_index = LineIndex::new(&new_text);
+            file.text = new_text;
+            Ok(file)
+        }
+        None => Err(new_text),
+    }
+}
+
+/// [`reanalyse`] but for the text and its line index, which stay `old`'s.
+fn splice(mut old: SourceFile, new_text: &str) -> Option<SourceFile> {
     let plan = plan(&old, new_text)?;
     // The head of the file and the edited question, nothing else.
     let head = plan.first_block_start;
@@ -289,8 +332,6 @@ pub fn reanalyse(mut old: SourceFile, new_text: &str) -> Option<SourceFile> {
             .as_ref()
             .map(|root| read_entity(Kind::Questions, root)),
     };
-    old.text = new_text.to_owned();
-    old.line_index = LineIndex::new(&old.text);
     old.diagnostics = diagnostics;
     old.references = refs;
     old.entity = entity;
@@ -386,13 +427,14 @@ fn plan(old: &SourceFile, new_text: &str) -> Option<Plan> {
 /// full.
 #[must_use]
 pub fn analyse(old: Option<SourceFile>, path: &Path, new_text: String) -> SourceFile {
-    match old {
-        Some(old) => match reanalyse(old, &new_text) {
-            Some(file) => file,
-            None => SourceFile::from_text(Arc::from(path), new_text),
+    let new_text = match old {
+        Some(old) => match reanalyse(old, new_text) {
+            Ok(file) => return file,
+            Err(text) => text,
         },
-        None => SourceFile::from_text(Arc::from(path), new_text),
-    }
+        None => new_text,
+    };
+    SourceFile::from_text(Arc::from(path), new_text)
 }
 
 #[cfg(test)]
@@ -446,13 +488,13 @@ mod tests {
         let at = text.find("Which of these is right for case 12").unwrap() + 6;
         let mut edited = text.clone();
         edited.insert_str(at, "😀 ");
-        let new = reanalyse(old, &edited).ok_or("not taken").unwrap();
+        let new = reanalyse(old, edited.clone()).expect("taken");
         assert!(same(&new, &full(&edited)));
         // Breaking a question: a schema error appears in the right place.
         let at = edited.find("difficulty: easy").unwrap() + 12;
         let mut broken = edited.clone();
         broken.replace_range(at..at + 4, "eas");
-        let newer = reanalyse(new, &broken).ok_or("not taken").unwrap();
+        let newer = reanalyse(new, broken.clone()).expect("taken");
         assert!(same(&newer, &full(&broken)));
     }
 
@@ -467,7 +509,7 @@ mod tests {
             }
             let mut edited = text.clone();
             edited.insert(at, 'x');
-            if let Some(new) = reanalyse(full(&text), &edited) {
+            if let Ok(new) = reanalyse(full(&text), edited.clone()) {
                 assert!(same(&new, &full(&edited)), "edit at {at}");
                 taken += 1;
             }
@@ -492,7 +534,7 @@ mod tests {
                 } else {
                     edited.insert_str(at, edit);
                 }
-                if let Some(new) = reanalyse(full(&text), &edited) {
+                if let Ok(new) = reanalyse(full(&text), edited.clone()) {
                     let expected = full(&edited);
                     assert!(new.tree == expected.tree, "tree, edit {edit:?} at {at}");
                     assert_eq!(
@@ -505,6 +547,34 @@ mod tests {
             }
         }
         assert!(taken > 40, "only {taken} taken");
+    }
+
+    proptest! {
+        /// The blockwise common prefix and suffix equal the bytewise ones.
+        #[test]
+        fn common_prefix_and_suffix_match_a_bytewise_comparison(
+            shared in prop::collection::vec(0u8..3, 0..300),
+            a_rest in prop::collection::vec(0u8..3, 0..150),
+            b_rest in prop::collection::vec(0u8..3, 0..150),
+            cut in 0usize..300,
+        ) {
+            let cut = cut.min(shared.len());
+            let bytewise_prefix = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let bytewise_suffix = |a: &[u8], b: &[u8]| {
+                a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
+            };
+            // Prefixes: shared text, then different rests.
+            let a = [&shared[..], &a_rest[..]].concat();
+            let b = [&shared[..cut], &b_rest[..]].concat();
+            prop_assert_eq!(common_prefix(&a, &b), bytewise_prefix(&a, &b));
+            // Suffixes: different rests, then shared text.
+            let a = [&a_rest[..], &shared[..]].concat();
+            let b = [&b_rest[..], &shared[cut..]].concat();
+            let max = a.len().min(b.len());
+            let suffix = bytewise_suffix(&a, &b);
+            prop_assert_eq!(common_suffix(&a, &b, max), suffix.min(max));
+            prop_assert_eq!(common_suffix(&a, &b, max / 2), suffix.min(max / 2));
+        }
     }
 
     proptest! {
@@ -530,7 +600,7 @@ mod tests {
             }
             let mut edited = text.clone();
             edited.replace_range(start..end, insert);
-            if let Some(new) = reanalyse(old, &edited) {
+            if let Ok(new) = reanalyse(old, edited.clone()) {
                 let expected = full(&edited);
                 prop_assert!(new.text == expected.text);
                 prop_assert_eq!(&new.diagnostics, &expected.diagnostics);

@@ -18,6 +18,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::context::{Step, Target, token_context};
 use crate::documents::Document;
+use crate::documents::text_of;
 use crate::request::{Current, Request, byte_col, line_range, unquoted};
 use crate::schema_nav;
 use crate::snapshot::{FileSummary, RootSnapshot};
@@ -190,7 +191,7 @@ fn current_file(
         .find(|(p, _)| p.as_path() == summary.path.as_ref());
     match open {
         Some((_, doc)) if summary.version != Some(doc.version) => (
-            Current::parse(Arc::from(doc.rope.to_string()), Some(doc.version)),
+            Current::parse(Arc::from(text_of(&doc.rope)), Some(doc.version)),
             Some(doc.uri.clone()),
         ),
         Some((_, doc)) => (current_from(summary), Some(doc.uri.clone())),

@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 use crate::context::{Lines, StrLines};
 use crate::convert::TextView;
+use crate::documents::text_of;
 use crate::documents::{Document, char_width};
 use crate::snapshot::{FileSummary, ReadModel, RootSnapshot, Settings};
 
@@ -144,7 +145,7 @@ fn current_of(doc: &Option<Document>, summary: Option<&Arc<FileSummary>>) -> Opt
             Some(from_summary(summary))
         }
         (Some(doc), _) => Some(Current::parse(
-            Arc::from(doc.rope.to_string()),
+            Arc::from(text_of(&doc.rope)),
             Some(doc.version),
         )),
         (None, Some(summary)) => Some(from_summary(summary)),

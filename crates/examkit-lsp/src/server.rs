@@ -21,6 +21,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::documents::Documents;
+use crate::documents::text_of;
 use crate::engine::{self, EngineHandle, Job, Outgoing};
 use crate::request::{Request, path_of};
 use crate::snapshot::{ReadModel, Settings};
@@ -142,7 +143,7 @@ impl Backend {
         let docs = self.documents();
         let doc = docs.get(&path);
         Ok(DocumentText {
-            text: doc.map(|d| d.rope.to_string()),
+            text: doc.map(|d| text_of(&d.rope)),
             version: doc.map(|d| d.version),
         })
     }

@@ -42,11 +42,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                line_starts.push(offset_u32(i + 1));
-            }
-        }
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| offset_u32(i + 1)));
         Self {
             line_starts,
             ascii: text.is_ascii(),
