@@ -192,6 +192,19 @@ fn index(i: usize) -> u32 {
 /// Every pair of questions (given by their shingle sets) similar enough,
 /// sorted.
 fn similar_pairs(sets: &[Shingles]) -> Vec<Pair> {
+    similar_pairs_within(sets, MAX_POSTINGS)
+}
+
+/// [`similar_pairs`], where a shingle held by more than `limit` questions
+/// does not count.
+///
+/// Prefix filtering (the "all-pairs" similarity join of Bayardo, Ma and
+/// Srikant, 2007): a pair similar enough shares at least
+/// `THRESHOLD * |a|` useful shingles of `a`, so with every question's
+/// useful shingles in one global order (rarest first), the first
+/// `useful - shared + 1` of `a` and those of `b` have one in common. Only
+/// pairs whose prefixes meet are counted in full.
+fn similar_pairs_within(sets: &[Shingles], limit: usize) -> Vec<Pair> {
     // (shingle, question) for every shingle of every question; sorted,
     // the runs of one shingle list the questions that have it.
     let mut postings: Vec<(u32, u32)> = sets
@@ -200,43 +213,81 @@ fn similar_pairs(sets: &[Shingles]) -> Vec<Pair> {
         .flat_map(|(i, set)| set.iter().map(move |&s| (s, index(i))))
         .collect();
     postings.par_sort_unstable();
-    // The postings of each useful shingle: those shared by more than one
-    // question, and not so common that they tell nothing apart.
-    let lists: PrehashedMap<u32, &[(u32, u32)]> = postings
+    // The useful shingles (shared, and not so common that they tell
+    // nothing apart), rarest first: (rank key, run of postings).
+    let mut runs: Vec<(u64, &[(u32, u32)])> = postings
         .chunk_by(|x, y| x.0 == y.0)
-        .filter(|l| l.len() > 1 && tells_apart(l.len()))
-        .map(|l| (l[0].0, l))
+        .filter(|run| run.len() > 1 && run.len() <= limit)
+        .map(|run| ((run.len() as u64) << 32 | u64::from(run[0].0), run))
         .collect();
-    // For each question, count the shingles it shares with every later
-    // question (a dense counter per chunk of questions, reset through the
-    // list of counters it touched), then keep the pairs similar enough.
+    runs.par_sort_unstable_by_key(|(key, _)| *key);
+    // Each question's useful shingles as rank keys, in rank order, one
+    // slice per question of `ranked` (from `starts[q]` to `starts[q + 1]`).
+    let mut starts = vec![0usize; sets.len() + 1];
+    for (_, run) in &runs {
+        for &(_, q) in *run {
+            starts[q as usize + 1] += 1;
+        }
+    }
+    for q in 0..sets.len() {
+        starts[q + 1] += starts[q];
+    }
+    let mut ranked = vec![0u64; starts[sets.len()]];
+    let mut fill = starts.clone();
+    for (key, run) in &runs {
+        for &(_, q) in *run {
+            ranked[fill[q as usize]] = *key;
+            fill[q as usize] += 1;
+        }
+    }
+    let useful = |q: usize| &ranked[starts[q]..starts[q + 1]];
+    let prefix = |q: usize| {
+        let useful = useful(q);
+        // At least this many shingles of `q` are shared with any question
+        // similar enough (rounded down: a longer prefix is always safe).
+        let shared = (THRESHOLD * sets[q].len() as f64).floor() as usize;
+        &useful[..(useful.len() + 1).saturating_sub(shared).min(useful.len())]
+    };
+    // Which questions have each shingle in their prefix, in order.
+    let mut prefixes: Vec<(u64, u32)> = (0..sets.len())
+        .into_par_iter()
+        .flat_map_iter(|q| prefix(q).iter().map(move |&key| (key, index(q))))
+        .collect();
+    prefixes.par_sort_unstable();
+    let holders: PrehashedMap<u32, &[(u64, u32)]> = prefixes
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| run.len() > 1)
+        .map(|run| (run[0].0 as u32, run))
+        .collect();
+    // For each question, the later questions whose prefix meets its own,
+    // each counted once (a dense mark per chunk of questions, reset through
+    // the list of those it touched), compared in full.
     const CHUNK: usize = 4096;
-    let mut pairs: Vec<Pair> = sets
-        .par_chunks(CHUNK)
-        .enumerate()
-        .flat_map_iter(|(chunk, chunk_sets)| {
-            let mut shared = vec![0u32; sets.len()];
+    let mut pairs: Vec<Pair> = (0..sets.len())
+        .into_par_iter()
+        .chunks(CHUNK)
+        .flat_map_iter(|chunk| {
+            let mut seen = vec![false; sets.len()];
             let mut touched = Vec::new();
             let mut similar = Vec::new();
-            for (offset, set) in chunk_sets.iter().enumerate() {
-                let a = index(chunk * CHUNK + offset);
-                for shingle in set.iter() {
-                    let Some(list) = lists.get(shingle) else {
+            for a in chunk {
+                for &key in prefix(a) {
+                    let Some(list) = holders.get(&(key as u32)) else {
                         continue;
                     };
-                    let later = list.partition_point(|p| p.1 <= a);
+                    let later = list.partition_point(|p| p.1 as usize <= a);
                     for &(_, b) in &list[later..] {
-                        if shared[b as usize] == 0 {
+                        if !std::mem::replace(&mut seen[b as usize], true) {
                             touched.push(b);
                         }
-                        shared[b as usize] += 1;
                     }
                 }
                 for b in touched.drain(..) {
-                    let n = std::mem::take(&mut shared[b as usize]);
-                    let similarity = similarity(n, set.len(), sets[b as usize].len());
+                    seen[b as usize] = false;
+                    let shared = shared_keys(useful(a), useful(b as usize));
+                    let similarity = similarity(shared, sets[a].len(), sets[b as usize].len());
                     if similarity >= THRESHOLD {
-                        similar.push(((a, b), similarity));
+                        similar.push(((index(a), b), similarity));
                     }
                 }
             }
@@ -245,6 +296,23 @@ fn similar_pairs(sets: &[Shingles]) -> Vec<Pair> {
         .collect();
     pairs.sort_by_key(|p| p.0);
     pairs
+}
+
+/// How many keys two sorted slices share.
+fn shared_keys(a: &[u64], b: &[u64]) -> u32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
 }
 
 /// The near-duplicate pairs of one analysis and what they were computed
@@ -472,6 +540,7 @@ fn letter(position: usize) -> char {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::HashMap;
 
     /// Shingle sets from small lists of words (ids), with keys that depend
     /// on the set alone, as the memo's keys depend on the text alone.
@@ -501,7 +570,40 @@ mod tests {
         prop::collection::vec(0u32..12, 1..6)
     }
 
+    /// Every pair compared the obvious way.
+    fn every_pair(sets: &[Shingles], limit: usize) -> Vec<Pair> {
+        let mut holders: HashMap<u32, usize> = HashMap::new();
+        for &shingle in sets.iter().flat_map(|set| set.iter()) {
+            *holders.entry(shingle).or_default() += 1;
+        }
+        let mut pairs = Vec::new();
+        for (a, x) in sets.iter().enumerate() {
+            for (b, y) in sets.iter().enumerate().skip(a + 1) {
+                let shared = x
+                    .iter()
+                    .filter(|s| y.contains(s) && holders[s] <= limit)
+                    .count();
+                let shared = u32::try_from(shared).unwrap();
+                if shared > 0 && similarity(shared, x.len(), y.len()) >= THRESHOLD {
+                    pairs.push(((index(a), index(b)), similarity(shared, x.len(), y.len())));
+                }
+            }
+        }
+        pairs
+    }
+
     proptest! {
+        /// Prefix filtering finds exactly the pairs that comparing every
+        /// pair finds, whatever the commonness limit.
+        #[test]
+        fn prefix_filtering_finds_every_similar_pair(
+            lists in prop::collection::vec(question(), 0..60),
+            limit in 2usize..12,
+        ) {
+            let (_, sets) = questions(&lists);
+            prop_assert_eq!(similar_pairs_within(&sets, limit), every_pair(&sets, limit));
+        }
+
         /// Updating after replacing a few questions gives what comparing
         /// every pair from scratch gives.
         #[test]
