@@ -3,7 +3,6 @@
 //! guide; the AWS exam guide's question formats).
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use examkit_model::entities::{Entity, Question, QuestionType, Spanned};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
@@ -371,11 +370,26 @@ const ABOVE_PHRASES: &[&str] = &[
 /// Whether the words of `text` begin with one of `phrases` (each written
 /// as lower-case words separated by single spaces).
 fn starts_with_phrase(text: &str, phrases: &[&str]) -> bool {
-    phrases.iter().any(|phrase| {
-        let mut words = words(text);
-        phrase
-            .split(' ')
-            .all(|p| words.next().is_some_and(|w| w == p))
+    let mut words = words(text);
+    // Most texts are settled by their first word.
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if phrases.contains(&&*first) {
+        return true;
+    }
+    let candidates: Vec<&str> = phrases
+        .iter()
+        .filter_map(|phrase| phrase.strip_prefix(&*first)?.strip_prefix(' '))
+        .collect();
+    if candidates.is_empty() {
+        return false;
+    }
+    let longest = candidates.iter().map(|c| c.split(' ').count()).max();
+    let next: Vec<Cow<'_, str>> = words.take(longest.unwrap_or(0)).collect();
+    candidates.iter().any(|rest| {
+        let mut next = next.iter();
+        rest.split(' ').all(|p| next.next().is_some_and(|w| w == p))
     })
 }
 
@@ -706,12 +720,11 @@ fn tokens_without_names(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The stemmed content words of a text, without stop words and names.
-fn content_words(text: &str) -> BTreeSet<Cow<'_, str>> {
+fn content_words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     tokens_without_names(text)
         .flat_map(words)
         .filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(&&**w))
         .map(stem)
-        .collect()
 }
 
 /// A light stemmer: strips one common suffix when at least four letters
@@ -748,25 +761,36 @@ impl QuestionRule for WordRepeat {
         let (Some(stem), Some(key)) = (&question.stem, question.correct_options().next()) else {
             return;
         };
-        let stem_words = content_words(&stem.value);
-        let shared: Vec<Cow<'_, str>> = content_words(&key.text.value)
-            .into_iter()
-            .filter(|w| stem_words.contains(w))
-            .collect();
-        if shared.is_empty() {
+        // The key's words, sorted; then which of them the stem and the
+        // distractors use.
+        let mut key_words: Vec<Cow<'_, str>> = content_words(&key.text.value).collect();
+        key_words.sort_unstable();
+        key_words.dedup();
+        if key_words.is_empty() {
             return;
         }
-        let distractor_words: BTreeSet<Cow<'_, str>> = question
-            .options
-            .iter()
-            .filter(|o| !o.correct)
-            .flat_map(|o| content_words(&o.text.value))
-            .collect();
-        let clang: Vec<&Cow<'_, str>> = shared
-            .iter()
-            .filter(|w| !distractor_words.contains(*w))
-            .collect();
-        if let Some(word) = clang.first() {
+        let used_by = |texts: &mut dyn Iterator<Item = &str>| {
+            let mut used = vec![false; key_words.len()];
+            for word in texts.flat_map(content_words) {
+                if let Ok(i) = key_words.binary_search(&word) {
+                    used[i] = true;
+                }
+            }
+            used
+        };
+        let in_stem = used_by(&mut std::iter::once(stem.value.as_str()));
+        if !in_stem.contains(&true) {
+            return;
+        }
+        let in_distractors = used_by(
+            &mut question
+                .options
+                .iter()
+                .filter(|o| !o.correct)
+                .map(|o| o.text.value.as_str()),
+        );
+        let clang = (0..key_words.len()).find(|&i| in_stem[i] && !in_distractors[i]);
+        if let Some(word) = clang.map(|i| &key_words[i]) {
             emit(finding(
                 &WORD_REPEAT,
                 key.text.range,
@@ -1000,6 +1024,36 @@ impl QuestionRule for ThinExplanation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether the words of `text` begin with one of `phrases`, the obvious
+    /// way: every phrase against the text from its start.
+    fn starts_with_phrase_reference(text: &str, phrases: &[&str]) -> bool {
+        phrases.iter().any(|phrase| {
+            let mut words = words(text);
+            phrase
+                .split(' ')
+                .all(|p| words.next().is_some_and(|w| w == p))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn phrase_starts_match_the_reference(
+            picked in proptest::collection::vec(0usize..9, 0..6),
+            punctuation in proptest::sample::select(vec!["", ".", ",", "!"]),
+        ) {
+            const WORDS: [&str; 9] = ["All", "of", "the", "above", "none", "Both", "these", "NONE", "allow"];
+            let text = picked.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ") + punctuation;
+            let phrases = [ABOVE_PHRASES, &["none"]].concat();
+            for phrases in [ABOVE_PHRASES, &ABOVE_PHRASES[..7], &phrases[..]] {
+                proptest::prop_assert_eq!(
+                    starts_with_phrase(&text, phrases),
+                    starts_with_phrase_reference(&text, phrases),
+                    "{}", text
+                );
+            }
+        }
+    }
 
     fn words_of(n: usize) -> Vec<String> {
         (0..n).map(|i| format!("w{i}")).collect()
