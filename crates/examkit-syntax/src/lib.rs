@@ -6,6 +6,7 @@
 //! This crate knows nothing of exams, questions or schemas.
 
 mod diagnostic;
+mod fast;
 mod json;
 mod line_index;
 mod parse;
@@ -15,6 +16,8 @@ mod tree;
 pub use diagnostic::{Diagnostic, Edit, Fix, Related, Severity};
 pub use json::{Location, PathSegment, locate, to_json};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
-pub use parse::{MAX_DEPTH, MAX_FILE_SIZE, Parse, codes, parse, parse_bytes};
+pub use parse::{
+    MAX_DEPTH, MAX_FILE_SIZE, Parse, codes, parse, parse_bytes, parse_general, parse_subset,
+};
 pub use text_range::TextRange;
 pub use tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};

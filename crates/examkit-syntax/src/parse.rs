@@ -108,9 +108,38 @@ fn too_large(len: usize) -> Parse {
     }
 }
 
-/// Parses one YAML document into a spanned tree.
+/// Parses one YAML document into a spanned tree: files in the plain subset
+/// content is written in take a fast path, others the general parser
+/// ([`parse_general`]); both give the same tree.
 #[must_use]
 pub fn parse(text: &str) -> Parse {
+    if text.len() > MAX_FILE_SIZE {
+        return too_large(text.len());
+    }
+    match parse_subset(text) {
+        Some(root) => Parse {
+            root: Some(root),
+            diagnostics: Vec::new(),
+        },
+        None => parse_general(text),
+    }
+}
+
+/// The fast path of [`parse`] alone: the tree of a file written in the
+/// plain subset content uses, free of errors; `None` for any other file.
+#[must_use]
+pub fn parse_subset(text: &str) -> Option<Node> {
+    if text.len() > MAX_FILE_SIZE {
+        return None;
+    }
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    crate::fast::parse(&text[bom..], offset_u32(bom))
+}
+
+/// Parses one YAML document with the general parser only (built on
+/// `saphyr-parser` events), whatever subset it is written in.
+#[must_use]
+pub fn parse_general(text: &str) -> Parse {
     if text.len() > MAX_FILE_SIZE {
         return too_large(text.len());
     }
