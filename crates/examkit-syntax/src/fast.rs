@@ -232,11 +232,7 @@ impl Reader<'_> {
             }
         };
         let end = (node.range.end() - self.base) as usize;
-        // The general parser stretches a quoted scalar or a flow sequence
-        // over the spaces and comment after it: only a plain scalar may
-        // have them here.
-        let plain = matches!(&node.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain);
-        if !(end == line.end || plain && rest_is_comment(bytes, end, line.end)) {
+        if !rest_is_comment(bytes, end, line.end) {
             return None;
         }
         self.at += 1;
@@ -384,9 +380,8 @@ impl Reader<'_> {
         Some(scalar(&text, ScalarStyle::Quoted, self.range(start, end)))
     }
 
-    /// A flow sequence on one line, from `[` at `start`: plain scalars, and
-    /// quoted ones right before a `,` or the `]` (the general parser
-    /// stretches a quoted scalar over the spaces after it).
+    /// A flow sequence of plain and quoted scalars on one line, from `[` at
+    /// `start`.
     fn flow_sequence(&self, start: usize, line_end: usize) -> Option<Node> {
         let bytes = self.text.as_bytes();
         let mut items = Vec::new();
@@ -401,11 +396,13 @@ impl Reader<'_> {
             let (item, next) = match *bytes.get(at).filter(|_| at < line_end)? {
                 b'"' => {
                     let (text, end) = double_quoted(self.text, at, line_end)?;
-                    (scalar(text, ScalarStyle::Quoted, self.range(at, end)), end)
+                    let node = scalar(text, ScalarStyle::Quoted, self.range(at, end));
+                    (node, skip_spaces(bytes, end, line_end))
                 }
                 b'\'' => {
                     let (text, end) = single_quoted(self.text, at, line_end)?;
-                    (scalar(&text, ScalarStyle::Quoted, self.range(at, end)), end)
+                    let node = scalar(&text, ScalarStyle::Quoted, self.range(at, end));
+                    (node, skip_spaces(bytes, end, line_end))
                 }
                 _ => {
                     let stop = at + memchr::memchr2(b',', b']', &bytes[at..line_end])?;

@@ -296,6 +296,14 @@ impl<'a> Builder<'a> {
                 let forced_string = tag
                     .as_ref()
                     .is_some_and(|t| t.handle == "tag:yaml.org,2002:" || t.suffix == "str");
+                // A quoted scalar's event runs on over the spaces and any
+                // comment after it: end the node at its closing quote.
+                let range = match style {
+                    SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => {
+                        self.closing_quote(range).unwrap_or(range)
+                    }
+                    _ => range,
+                };
                 let style = match style {
                     SaphyrStyle::Plain if !forced_string => ScalarStyle::Plain,
                     _ => ScalarStyle::Quoted,
@@ -355,7 +363,7 @@ impl<'a> Builder<'a> {
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if let Some(frame) = self.stack.pop() {
-                    let node = self.close(frame, Some(range.end()));
+                    let node = self.close(frame, Some(range));
                     self.push_node(node);
                 }
             }
@@ -365,10 +373,38 @@ impl<'a> Builder<'a> {
         Flow::Continue
     }
 
-    /// Turns a finished (or abandoned) frame into a node. `end_hint` is the
-    /// end of the closing event, which for block collections may lie past
-    /// their last child; the node ends at its last child when it has one.
-    fn close(&mut self, frame: Frame, end_hint: Option<u32>) -> Node {
+    /// `range` (a quoted scalar's event) cut back to end at its closing
+    /// quote: `''` inside single quotes and `\"` or `\\` inside double
+    /// quotes do not close it.
+    fn closing_quote(&self, range: TextRange) -> Option<TextRange> {
+        let local = (range.start() - self.base) as usize;
+        let bytes = self
+            .text
+            .as_bytes()
+            .get(local..(range.end() - self.base) as usize)?;
+        let quote = *bytes.first().filter(|q| matches!(q, b'"' | b'\''))?;
+        let mut i = 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => {
+                    return Some(TextRange::new(
+                        range.start(),
+                        range.start() + offset_u32(i + 1),
+                    ));
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// Turns a finished (or abandoned) frame into a node. `closer` is the
+    /// range of the closing event, which starts at the bracket of a flow
+    /// collection and may run on over spaces and a comment; a block
+    /// collection ends at its last child.
+    fn close(&mut self, frame: Frame, closer: Option<TextRange>) -> Node {
         match frame {
             Frame::Mapping {
                 start,
@@ -393,7 +429,7 @@ impl<'a> Builder<'a> {
                     entries
                         .last()
                         .map(|e| e.value.range.end().max(e.key.range.end())),
-                    end_hint,
+                    closer,
                 );
                 Node {
                     kind: NodeKind::Mapping(entries),
@@ -401,7 +437,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Frame::Sequence { start, items } => {
-                let end = self.collection_end(start, items.last().map(|n| n.range.end()), end_hint);
+                let end = self.collection_end(start, items.last().map(|n| n.range.end()), closer);
                 Node {
                     kind: NodeKind::Sequence(items),
                     range: TextRange::new(start, end),
@@ -409,18 +445,27 @@ impl<'a> Builder<'a> {
             }
             Frame::Skipped { start, .. } => Node {
                 kind: NodeKind::Invalid,
-                range: TextRange::new(start, end_hint.unwrap_or(start)),
+                range: TextRange::new(start, closer.map_or(start, TextRange::end)),
             },
         }
     }
 
-    fn collection_end(&self, start: u32, last_child: Option<u32>, end_hint: Option<u32>) -> u32 {
-        let closer = end_hint.and_then(|end| {
-            // Flow collections end at their closing bracket.
-            let before = self.text.as_bytes().get((end - self.base) as usize - 1)?;
-            matches!(before, b'}' | b']').then_some(end)
+    fn collection_end(
+        &self,
+        start: u32,
+        last_child: Option<u32>,
+        closer: Option<TextRange>,
+    ) -> u32 {
+        let byte = |at: u32| self.text.as_bytes().get((at - self.base) as usize).copied();
+        // A flow collection ends right after its closing bracket.
+        let bracket = closer.filter(|closer| {
+            matches!(byte(start), Some(b'[' | b'{'))
+                && matches!(byte(closer.start()), Some(b']' | b'}'))
         });
-        closer.or(last_child).unwrap_or(start)
+        bracket
+            .map(|closer| closer.start() + 1)
+            .or(last_child)
+            .unwrap_or(start)
     }
 
     fn push_node(&mut self, node: Node) {
