@@ -38,6 +38,9 @@ pub enum AnkiError {
     },
     /// Writing the SQLite collection failed.
     Sqlite(rusqlite::Error),
+    /// The collection does not fit SQLite's file format (more pages than
+    /// it can number, or a record larger than an index page allows).
+    TooLarge,
     /// Encoding the collection's JSON columns failed.
     Json(serde_json::Error),
     /// A file-system operation failed.
@@ -164,6 +167,7 @@ impl fmt::Display for AnkiError {
                 "note type {note_type:?}, template {template:?}: {source}"
             ),
             Self::Sqlite(e) => write!(f, "writing the Anki collection: {e}"),
+            Self::TooLarge => write!(f, "the Anki collection does not fit SQLite's file format"),
             Self::Json(e) => write!(f, "encoding the Anki collection's JSON: {e}"),
             Self::Io {
                 action,
@@ -181,7 +185,10 @@ impl std::error::Error for AnkiError {
             Self::Sqlite(e) => Some(e),
             Self::Json(e) => Some(e),
             Self::Io { source, .. } => Some(source),
-            Self::InvalidCreatedMs(_) | Self::InvalidDeck { .. } | Self::InvalidNote { .. } => None,
+            Self::InvalidCreatedMs(_)
+            | Self::InvalidDeck { .. }
+            | Self::InvalidNote { .. }
+            | Self::TooLarge => None,
         }
     }
 }

@@ -44,6 +44,7 @@
 //! ```
 
 mod archive;
+mod btree;
 mod cards;
 mod col_json;
 mod entities;
