@@ -4,18 +4,21 @@
 //! (`{}`, stored), so it is written here directly (about a hundred lines of
 //! the ZIP format: local headers, data, central directory, end record)
 //! instead of through a zip library: that lets the collection be deflated on
-//! all cores (at level 6 up to 32 MiB, at level 1 above). The collection is cut into fixed 1 MiB chunks, each deflated
-//! on its own and ended with a sync flush (the last one with the final
-//! block), so the concatenation is one valid deflate stream, as `pigz`
-//! writes it. Chunk boundaries do not depend on the number of threads, so the
-//! bytes do not either.
+//! all cores while it is being written (at level 6 up to 32 MiB, at level 1
+//! above). The collection is cut into fixed 1 MiB chunks, each deflated on
+//! its own as soon as it is complete and ended with a sync flush (the last
+//! one with the final block), so the concatenation is one valid deflate
+//! stream, as `pigz` writes it. Chunk boundaries do not depend on the number
+//! of threads, so the bytes do not either.
 
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crc32fast::Hasher;
 use flate2::{Compress, Compression, FlushCompress, Status};
+use rayon::Yield;
 use rayon::prelude::*;
 
 use super::error::AnkiError;
@@ -33,8 +36,9 @@ const SMALL_LEVEL: u32 = 6;
 const LARGE_LEVEL: u32 = 1;
 /// Collections up to this size use [`SMALL_LEVEL`].
 const SMALL: usize = 32 << 20;
-/// Size of the independently deflated chunks.
-const CHUNK: usize = 1 << 20;
+/// Size of the independently deflated chunks (a whole number of pages of
+/// any SQLite page size).
+pub(crate) const CHUNK: usize = 1 << 20;
 /// 1980-01-01 00:00 in MS-DOS date format (the time is 0).
 const DOS_DATE_1980: u16 = (1 << 5) | 1;
 /// Regular file, rw-r--r--, in the upper half of the external attributes.
@@ -51,42 +55,130 @@ struct Entry<'a> {
     compressed_size: u32,
 }
 
-/// Deflates `data` on all cores into one raw deflate stream (see the module
-/// documentation); returns the compressed chunks and the CRC-32 of `data`.
-fn deflate_parallel(data: &[u8]) -> io::Result<(Vec<Vec<u8>>, u32)> {
-    let level = if data.len() <= SMALL {
-        SMALL_LEVEL
-    } else {
-        LARGE_LEVEL
-    };
-    let chunks: Vec<&[u8]> = if data.is_empty() {
-        vec![data]
-    } else {
-        data.chunks(CHUNK).collect()
-    };
-    let last = chunks.len() - 1;
-    let parts: Vec<io::Result<(Vec<u8>, Hasher)>> = chunks
-        .par_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let mut hasher = Hasher::new();
-            hasher.update(chunk);
-            let flush = if i == last {
-                FlushCompress::Finish
+/// A deflated collection: the compressed chunks, in order, forming one raw
+/// deflate stream, with the CRC-32 and size of the uncompressed bytes.
+#[derive(Debug)]
+pub(crate) struct Deflated {
+    pub(crate) chunks: Vec<Vec<u8>>,
+    pub(crate) crc32: u32,
+    pub(crate) size: u64,
+}
+
+type DeflatedChunk = io::Result<(Vec<u8>, Hasher)>;
+
+/// Deflates the chunks of a collection as they are completed, on the
+/// thread pool, while the rest is still being written.
+pub(crate) struct ChunkDeflater {
+    level: u32,
+    sender: Sender<(usize, DeflatedChunk)>,
+    receiver: Receiver<(usize, DeflatedChunk)>,
+    in_background: usize,
+}
+
+impl ChunkDeflater {
+    /// A deflater for a collection of about `expected_size` bytes (which
+    /// picks the level).
+    pub(crate) fn new(expected_size: usize) -> Self {
+        let (sender, receiver) = channel();
+        Self {
+            level: if expected_size <= SMALL {
+                SMALL_LEVEL
             } else {
-                FlushCompress::Sync
-            };
-            Ok((deflate_chunk(chunk, level, flush)?, hasher))
-        })
-        .collect();
-    let mut crc = Hasher::new();
-    let mut out = Vec::with_capacity(parts.len());
-    for part in parts {
-        let (bytes, hasher) = part?;
-        crc.combine(&hasher);
-        out.push(bytes);
+                LARGE_LEVEL
+            },
+            sender,
+            receiver,
+            in_background: 0,
+        }
     }
-    Ok((out, crc.finalize()))
+
+    /// Starts deflating chunk `index`, which is not the last one.
+    pub(crate) fn chunk(&mut self, index: usize, data: Vec<u8>) {
+        let (level, sender) = (self.level, self.sender.clone());
+        rayon::spawn(move || {
+            // The receiver lives until every chunk is in.
+            let _ = sender.send((index, deflate_with_crc(&data, level, FlushCompress::Sync)));
+        });
+        self.in_background += 1;
+    }
+
+    /// Deflates the `remaining` chunks (by index; the one with the highest
+    /// index of all is the last) and collects every chunk in order.
+    pub(crate) fn finish(self, remaining: Vec<(usize, Vec<u8>)>) -> io::Result<Deflated> {
+        let count = self.in_background + remaining.len();
+        let size = remaining
+            .iter()
+            .map(|(_, data)| data.len() as u64)
+            .sum::<u64>()
+            + self.in_background as u64 * CHUNK as u64;
+        let level = self.level;
+        let mut parts: Vec<Option<DeflatedChunk>> = (0..count).map(|_| None).collect();
+        let finished: Vec<(usize, DeflatedChunk)> = remaining
+            .into_par_iter()
+            .map(|(index, data)| {
+                let flush = if index + 1 == count {
+                    FlushCompress::Finish
+                } else {
+                    FlushCompress::Sync
+                };
+                (index, deflate_with_crc(&data, level, flush))
+            })
+            .collect();
+        let mut store = |(index, part): (usize, DeflatedChunk)| -> io::Result<()> {
+            let slot = parts
+                .get_mut(index)
+                .ok_or_else(|| io::Error::other("a chunk out of range"))?;
+            *slot = Some(part);
+            Ok(())
+        };
+        for part in finished {
+            store(part)?;
+        }
+        let mut received = 0;
+        while received < self.in_background {
+            // On a thread of the pool, run its jobs (perhaps these very
+            // chunks) while waiting, rather than block the thread they
+            // may need.
+            let part = match self.receiver.try_recv() {
+                Ok(part) => part,
+                Err(TryRecvError::Disconnected) => {
+                    return Err(io::Error::other("a chunk was lost"));
+                }
+                Err(TryRecvError::Empty) => match rayon::yield_now() {
+                    Some(Yield::Executed) => continue,
+                    Some(Yield::Idle) => {
+                        std::thread::yield_now();
+                        continue;
+                    }
+                    None => self
+                        .receiver
+                        .recv()
+                        .map_err(|_| io::Error::other("a chunk was lost"))?,
+                },
+            };
+            store(part)?;
+            received += 1;
+        }
+        let mut crc = Hasher::new();
+        let mut chunks = Vec::with_capacity(count);
+        for part in parts {
+            let (bytes, hasher) = part.ok_or_else(|| io::Error::other("a chunk is missing"))??;
+            crc.combine(&hasher);
+            chunks.push(bytes);
+        }
+        Ok(Deflated {
+            chunks,
+            crc32: crc.finalize(),
+            size,
+        })
+    }
+}
+
+/// Deflates one chunk and hashes it.
+fn deflate_with_crc(chunk: &[u8], level: u32, flush: FlushCompress) -> DeflatedChunk {
+    let mut hasher = Hasher::new();
+    hasher.update(chunk);
+    Ok((deflate_chunk(chunk, level, flush)?, hasher))
 }
 
 /// Deflates one chunk (raw deflate, no zlib header) and ends it with `flush`.
@@ -127,7 +219,11 @@ fn too_large(out: &Path) -> AnkiError {
 /// `collection`, then `media` = `{}` (stored). Fixed entry order, timestamps
 /// (1980-01-01) and permissions make the bytes depend only on the inputs.
 /// `out` names the package in error messages.
-pub(crate) fn write_zip<W: Write>(collection: &[u8], dest: W, out: &Path) -> Result<W, AnkiError> {
+pub(crate) fn write_zip<W: Write>(
+    collection: Deflated,
+    dest: W,
+    out: &Path,
+) -> Result<W, AnkiError> {
     let io_err = |action: &'static str| {
         move |source| AnkiError::Io {
             action,
@@ -135,8 +231,11 @@ pub(crate) fn write_zip<W: Write>(collection: &[u8], dest: W, out: &Path) -> Res
             source,
         }
     };
-    let (chunks, crc32) =
-        deflate_parallel(collection).map_err(io_err("compress the collection of"))?;
+    let Deflated {
+        chunks,
+        crc32,
+        size,
+    } = collection;
     let compressed: usize = chunks.iter().map(Vec::len).sum();
     let media = b"{}";
     let entries = [
@@ -144,7 +243,7 @@ pub(crate) fn write_zip<W: Write>(collection: &[u8], dest: W, out: &Path) -> Res
             name: COLLECTION_ENTRY,
             method: 8,
             crc32,
-            size: u32::try_from(collection.len()).map_err(|_| too_large(out))?,
+            size: u32::try_from(size).map_err(|_| too_large(out))?,
             compressed_size: u32::try_from(compressed).map_err(|_| too_large(out))?,
             data: chunks,
         },
@@ -303,8 +402,25 @@ mod tests {
         out
     }
 
+    /// Deflates `data` the way the collection writer does: full chunks in
+    /// the background, the first and the last at the end.
+    fn deflate(data: &[u8]) -> Deflated {
+        let mut deflater = ChunkDeflater::new(data.len());
+        let chunks: Vec<&[u8]> = data.chunks(CHUNK).collect();
+        let last = chunks.len().saturating_sub(1);
+        let mut remaining = vec![(0, chunks.first().map_or(Vec::new(), |c| c.to_vec()))];
+        for (index, chunk) in chunks.iter().enumerate().skip(1) {
+            if index == last {
+                remaining.push((index, chunk.to_vec()));
+            } else {
+                deflater.chunk(index, chunk.to_vec());
+            }
+        }
+        deflater.finish(remaining).expect("compresses")
+    }
+
     #[test]
-    fn parallel_chunks_form_one_stream() {
+    fn chunks_deflated_apart_form_one_stream() {
         // Several chunks, text-like and incompressible parts.
         let mut data = Vec::new();
         let mut x: u32 = 1;
@@ -316,21 +432,22 @@ mod tests {
                 b"<li>Amazon S3</li>"[i % 18]
             });
         }
-        let (parts, crc) = deflate_parallel(&data).expect("compresses");
-        assert_eq!(parts.len(), 4);
-        assert_eq!(crc, crc32fast::hash(&data));
-        assert_eq!(inflate(&parts), data);
+        let deflated = deflate(&data);
+        assert_eq!(deflated.chunks.len(), 4);
+        assert_eq!(deflated.crc32, crc32fast::hash(&data));
+        assert_eq!(deflated.size, data.len() as u64);
+        assert_eq!(inflate(&deflated.chunks), data);
         // Independent of the thread count.
         let single = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .expect("pool")
-            .install(|| deflate_parallel(&data).expect("compresses"));
-        assert_eq!(single.0, parts);
-        for empty in [&b""[..], b"x"] {
-            let (parts, crc) = deflate_parallel(empty).expect("compresses");
-            assert_eq!(inflate(&parts), empty);
-            assert_eq!(crc, crc32fast::hash(empty));
+            .install(|| deflate(&data));
+        assert_eq!(single.chunks, deflated.chunks);
+        for small in [&b""[..], b"x", &data[..CHUNK]] {
+            let deflated = deflate(small);
+            assert_eq!(inflate(&deflated.chunks), small);
+            assert_eq!(deflated.crc32, crc32fast::hash(small));
         }
     }
 }

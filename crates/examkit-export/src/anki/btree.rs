@@ -4,9 +4,12 @@
 //!
 //! The layout follows the file format (<https://sqlite.org/fileformat2.html>):
 //! records of serial types, varints, leaf and interior pages, overflow
-//! chains for payloads too large for a page, no free pages. Tests open the
+//! chains for payloads too large for a page, no free pages. The pages are
+//! deflated for the package as they are written. Tests open the
 //! result with SQLite, run `PRAGMA integrity_check`, and compare every row
 //! with a database SQLite wrote from the same rows.
+
+use super::archive::{CHUNK, ChunkDeflater, Deflated};
 
 /// A value of a record.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -113,35 +116,61 @@ const LEAF_TABLE: u8 = 0x0d;
 /// The size of the database header at the start of page 1.
 const HEADER: usize = 100;
 
-/// The pages of a database being written. Page 1 (the header and the
-/// schema table) is written last, into space kept at the start.
+/// The pages of a database being written, deflated a chunk at a time as
+/// they are completed. Page 1 (the header and the schema table) is written
+/// last, so the first chunk is kept until then.
 pub(crate) struct Pages {
     size: usize,
-    bytes: Vec<u8>,
+    /// Pages written so far.
+    count: u32,
+    /// The first chunk, once complete.
+    first: Option<Vec<u8>>,
+    /// The chunk being filled, and its index.
+    current: Vec<u8>,
+    current_index: usize,
+    deflater: ChunkDeflater,
 }
 
 impl Pages {
     /// An empty database of `size`-byte pages (a power of two from 512 to
-    /// 65536), with room reserved for `capacity` bytes.
-    pub(crate) fn new(size: usize, capacity: usize) -> Self {
+    /// 65536) of about `expected_size` bytes in all.
+    pub(crate) fn new(size: usize, expected_size: usize) -> Self {
         debug_assert!(size.is_power_of_two() && (512..=65536).contains(&size));
-        let mut bytes = Vec::with_capacity(capacity.max(size));
-        bytes.resize(size, 0);
-        Self { size, bytes }
+        let mut pages = Self {
+            size,
+            count: 0,
+            first: None,
+            current: Vec::with_capacity(CHUNK),
+            current_index: 0,
+            deflater: ChunkDeflater::new(expected_size),
+        };
+        // Page 1, filled in by `finish`.
+        pages.push(&[]);
+        pages
     }
 
     /// The number of the next page to be written.
     fn next(&self) -> u32 {
-        u32::try_from(self.bytes.len() / self.size + 1).unwrap_or(u32::MAX)
+        self.count + 1
     }
 
     /// Appends a page (`content` is at most one page; the rest is zero).
     fn push(&mut self, content: &[u8]) -> u32 {
-        let number = self.next();
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(content);
-        self.bytes.resize(start + self.size, 0);
-        number
+        if self.current.len() == CHUNK {
+            // The chunk is complete and another page follows it.
+            let full = std::mem::replace(&mut self.current, Vec::with_capacity(CHUNK));
+            if self.current_index == 0 {
+                self.first = Some(full);
+            } else {
+                self.deflater.chunk(self.current_index, full);
+            }
+            self.current_index += 1;
+        }
+        let start = self.current.len();
+        self.current.extend_from_slice(content);
+        self.current.resize(start + self.size, 0);
+        self.count += 1;
+        self.count
     }
 
     /// The payload bytes kept in a cell of a table leaf (the rest goes to
@@ -185,13 +214,12 @@ impl Pages {
 
     /// Writes page 1 (the header and the root of the schema table, whose
     /// rows are the records `schema`) and returns the database's bytes.
-    pub(crate) fn finish(mut self, schema: &[Vec<u8>]) -> Result<Vec<u8>, TooLarge> {
+    pub(crate) fn finish(mut self, schema: &[Vec<u8>]) -> Result<Deflated, Failed> {
         let mut table = Table::new();
         for (i, record) in schema.iter().enumerate() {
             table.insert_record(&mut self, i as i64 + 1, record)?;
         }
         let page = table.finish_on_first_page(&mut self)?;
-        let pages = u32::try_from(self.bytes.len() / self.size).map_err(|_| TooLarge)?;
         let mut header = [0u8; HEADER];
         header[..16].copy_from_slice(b"SQLite format 3\0");
         let page_size = if self.size == 65536 {
@@ -207,21 +235,49 @@ impl Pages {
         header[22] = 32; // minimum embedded payload fraction
         header[23] = 32; // leaf payload fraction
         header[24..28].copy_from_slice(&1u32.to_be_bytes()); // change counter
-        header[28..32].copy_from_slice(&pages.to_be_bytes()); // pages in the file
+        header[28..32].copy_from_slice(&self.count.to_be_bytes()); // pages in the file
         header[40..44].copy_from_slice(&1u32.to_be_bytes()); // schema cookie
         header[44..48].copy_from_slice(&4u32.to_be_bytes()); // schema format
         header[56..60].copy_from_slice(&1u32.to_be_bytes()); // UTF-8
         header[92..96].copy_from_slice(&1u32.to_be_bytes()); // valid for change 1
         header[96..100].copy_from_slice(&3_046_000u32.to_be_bytes()); // SQLite version
-        self.bytes[..self.size].copy_from_slice(&page);
-        self.bytes[..HEADER].copy_from_slice(&header);
-        Ok(self.bytes)
+        let mut remaining = Vec::with_capacity(2);
+        let first = match self.first.take() {
+            Some(first) => {
+                remaining.push((self.current_index, self.current));
+                remaining.push((0, first));
+                remaining.last_mut().map(|(_, first)| first)
+            }
+            None => {
+                remaining.push((0, self.current));
+                remaining.last_mut().map(|(_, first)| first)
+            }
+        }
+        .ok_or(TooLarge)?;
+        first[..self.size].copy_from_slice(&page);
+        first[..HEADER].copy_from_slice(&header);
+        self.deflater.finish(remaining).map_err(Failed::Io)
     }
 }
 
 /// A row, record or page too large for the database being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TooLarge;
+
+/// Why a database could not be finished.
+#[derive(Debug)]
+pub(crate) enum Failed {
+    /// See [`TooLarge`].
+    TooLarge,
+    /// Deflating it failed.
+    Io(std::io::Error),
+}
+
+impl From<TooLarge> for Failed {
+    fn from(_: TooLarge) -> Self {
+        Self::TooLarge
+    }
+}
 
 /// A b-tree page of `kind` holding `cells` (in order), its header at
 /// `header_at` (100 on page 1); `right` is the right-most child of an

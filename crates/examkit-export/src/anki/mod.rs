@@ -121,9 +121,10 @@ pub struct WriteSummary {
 /// Validates `package` and writes it to `out` as an `.apkg` file, replacing
 /// any existing file atomically.
 ///
-/// The collection is built in memory, deflated on all cores into a temporary
-/// file next to `out`, flushed to disk and renamed to `out`. The same input
-/// always gives the same bytes.
+/// The collection is built in memory and deflated on all cores while it is
+/// being built, then written into a temporary file next to `out`, flushed
+/// to disk and renamed to `out`. The same input always gives the same
+/// bytes.
 ///
 /// # Errors
 /// [`AnkiError::InvalidDeck`], [`AnkiError::InvalidNote`] or
@@ -147,24 +148,19 @@ pub fn write_apkg(package: &Package, out: &Path) -> Result<WriteSummary, AnkiErr
         })
         .sum();
 
-    let (totals, bytes) = sqlite::with_collection_bytes(
-        estimated_size,
-        &col,
-        package.created_ms,
-        |inserter| rows::stream(package, &deck_ids, |chunk| inserter.insert(chunk)),
-        |collection, totals| {
-            let bytes = archive::write_atomically(out, |file| {
-                archive::write_zip(collection, io::BufWriter::new(file), out).and_then(|w| {
-                    w.into_inner().map(|_| ()).map_err(|e| AnkiError::Io {
-                        action: "write",
-                        path: out.to_path_buf(),
-                        source: e.into_error(),
-                    })
-                })
-            })?;
-            Ok((totals, bytes))
-        },
-    )?;
+    let (collection, totals) =
+        sqlite::deflated_collection(estimated_size, &col, package.created_ms, |inserter| {
+            rows::stream(package, &deck_ids, |chunk| inserter.insert(chunk))
+        })?;
+    let bytes = archive::write_atomically(out, |file| {
+        archive::write_zip(collection, io::BufWriter::new(file), out).and_then(|w| {
+            w.into_inner().map(|_| ()).map_err(|e| AnkiError::Io {
+                action: "write",
+                path: out.to_path_buf(),
+                source: e.into_error(),
+            })
+        })
+    })?;
     Ok(WriteSummary {
         notes: totals.notes,
         cards: totals.cards,

@@ -5,7 +5,8 @@
 //! The database file is written directly ([`super::btree`]), not through
 //! SQLite: rows arrive in rowid order, so each table's leaves are filled
 //! in turn and its interior pages built once at the end, and each index is
-//! built from its sorted keys. Pages are 16 KiB: notes of a few KiB then
+//! built from its sorted keys; complete chunks of pages are deflated for
+//! the package meanwhile. Pages are 16 KiB: notes of a few KiB then
 //! rarely spill into overflow pages, which makes the file about 15% smaller
 //! than with 4 KiB pages. The tests open the result with SQLite (integrity
 //! check) and compare every row with a collection SQLite wrote from the
@@ -13,6 +14,7 @@
 
 use rusqlite::Connection;
 
+use super::archive::Deflated;
 use super::btree::{self, Pages, Table, Value, put_record};
 use super::col_json::ColJson;
 use super::error::AnkiError;
@@ -106,6 +108,19 @@ const PAGE_SIZE: usize = 16384;
 impl From<btree::TooLarge> for AnkiError {
     fn from(_: btree::TooLarge) -> Self {
         Self::TooLarge
+    }
+}
+
+impl From<btree::Failed> for AnkiError {
+    fn from(failed: btree::Failed) -> Self {
+        match failed {
+            btree::Failed::TooLarge => Self::TooLarge,
+            btree::Failed::Io(source) => Self::Io {
+                action: "compress",
+                path: "the collection".into(),
+                source,
+            },
+        }
     }
 }
 
@@ -251,32 +266,29 @@ fn names(statement: &str) -> (&str, &str) {
     (name, table)
 }
 
-/// Builds the collection in memory: `fill` inserts the rows, then the
-/// indexes and the schema are written and the database's bytes are passed
-/// to `consume` with what `fill` returned. `created_ms` becomes the
-/// collection's creation and modification times; `estimated_size` (bytes)
-/// sizes the buffer.
-pub(crate) fn with_collection_bytes<R, T>(
+/// Builds the collection, deflated for the package as it is written:
+/// `fill` inserts the rows, then the indexes and the schema are written.
+/// `created_ms` becomes the collection's creation and modification times;
+/// `estimated_size` (bytes) picks the deflate level. Returns the deflated
+/// collection and what `fill` returned.
+pub(crate) fn deflated_collection<R>(
     estimated_size: usize,
     col: &ColJson,
     created_ms: i64,
     fill: impl FnOnce(&mut Inserter) -> Result<R, AnkiError>,
-    consume: impl FnOnce(&[u8], R) -> Result<T, AnkiError>,
-) -> Result<T, AnkiError> {
-    let (bytes, filled) = build_collection(PAGE_SIZE, estimated_size, col, created_ms, fill)?;
-    consume(&bytes, filled)
+) -> Result<(Deflated, R), AnkiError> {
+    build_collection(PAGE_SIZE, estimated_size, col, created_ms, fill)
 }
 
-/// The collection's bytes with `page_size`-byte pages, and what `fill`
-/// returned.
+/// [`deflated_collection`] with `page_size`-byte pages.
 fn build_collection<R>(
     page_size: usize,
     estimated_size: usize,
     col: &ColJson,
     created_ms: i64,
     fill: impl FnOnce(&mut Inserter) -> Result<R, AnkiError>,
-) -> Result<(Vec<u8>, R), AnkiError> {
-    let mut pages = Pages::new(page_size, estimated_size + estimated_size / 8);
+) -> Result<(Deflated, R), AnkiError> {
+    let mut pages = Pages::new(page_size, estimated_size);
     let mut col_table = Table::new();
     let zero = Value::Int(0);
     col_table.insert(
@@ -446,7 +458,15 @@ mod tests {
         all
     }
 
-    fn opened(bytes: Vec<u8>) -> Connection {
+    fn opened(deflated: Deflated) -> Connection {
+        use std::io::Read;
+        let joined = deflated.chunks.concat();
+        let mut bytes = Vec::new();
+        flate2::read::DeflateDecoder::new(joined.as_slice())
+            .read_to_end(&mut bytes)
+            .unwrap();
+        assert_eq!(bytes.len() as u64, deflated.size);
+        assert_eq!(crc32fast::hash(&bytes), deflated.crc32);
         let mut conn = Connection::open_in_memory().unwrap();
         conn.deserialize_read_exact(MAIN_DB, bytes.as_slice(), bytes.len(), false)
             .unwrap();
