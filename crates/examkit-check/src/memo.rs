@@ -13,12 +13,11 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use aho_corasick::AhoCorasick;
 use examkit_model::Workspace;
-use examkit_model::entities::Entity;
 use examkit_syntax::{Diagnostic, TextRange};
 use rayon::prelude::*;
 
 use crate::hashing::{PrehashedMap, fast_hash};
-use crate::rules::{Mention, PairIndex};
+use crate::rules::{Mention, PairIndex, per_questions_file};
 
 /// Findings of one analysis, reusable by the next.
 #[derive(Debug, Default)]
@@ -135,19 +134,13 @@ pub(crate) fn text_key(source: &str, range: TextRange, salt: u64) -> u64 {
 /// Per file, the [`text_key`] of each question (none for other files): the
 /// key of a question's memo entries, which each memo salts its own way.
 pub(crate) fn question_keys(workspace: &Workspace) -> Vec<Vec<u64>> {
-    workspace
-        .files
-        .par_iter()
-        .map(|source| match &source.entity {
-            Some(Entity::Questions(set)) => set
-                .questions
-                .par_iter()
-                .with_min_len(64)
-                .map(|q| text_key(&source.text, q.range, 0))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect()
+    per_questions_file(workspace, |_, source, set| {
+        set.questions
+            .par_iter()
+            .with_min_len(64)
+            .map(|q| text_key(&source.text, q.range, 0))
+            .collect()
+    })
 }
 
 /// `key` mixed with `salt`: another key for the same text.

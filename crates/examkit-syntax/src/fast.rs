@@ -133,6 +133,18 @@ impl Reader<'_> {
             .copied()
     }
 
+    /// After an entry or item of a block at column `indent`: moves to the
+    /// next significant line and tells whether it continues the block
+    /// (`None` when it is deeper, which the subset does not allow).
+    fn block_continues(&mut self, indent: usize) -> Option<bool> {
+        self.skip_insignificant();
+        match self.lines.get(self.at) {
+            Some(next) if next.indent == indent => Some(true),
+            Some(next) if next.indent > indent => None,
+            _ => Some(false),
+        }
+    }
+
     fn nest(&mut self) -> Option<()> {
         self.depth += 1;
         (self.depth <= MAX_NESTING).then_some(())
@@ -167,11 +179,8 @@ impl Reader<'_> {
                 key: key_node,
                 value,
             });
-            self.skip_insignificant();
-            match self.lines.get(self.at) {
-                Some(next) if next.indent == indent => {}
-                Some(next) if next.indent > indent => return None,
-                _ => break,
+            if !self.block_continues(indent)? {
+                break;
             }
         }
         self.depth -= 1;
@@ -271,11 +280,8 @@ impl Reader<'_> {
                 self.inline_value(line, item_start, indent)?
             };
             items.push(item);
-            self.skip_insignificant();
-            match self.lines.get(self.at) {
-                Some(next) if next.indent == indent => {}
-                Some(next) if next.indent > indent => return None,
-                _ => break,
+            if !self.block_continues(indent)? {
+                break;
             }
         }
         self.depth -= 1;

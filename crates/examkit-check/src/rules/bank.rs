@@ -9,7 +9,7 @@ use examkit_model::entities::{Entity, Question, QuestionType};
 use examkit_syntax::{Diagnostic, Related, Severity, TextRange};
 use rayon::prelude::*;
 
-use super::{Context, Findings, Input, Rule};
+use super::{Context, Findings, Input, Rule, per_questions_file};
 use crate::hashing::PrehashedMap;
 use crate::registry::RuleInfo;
 use crate::text::words;
@@ -86,15 +86,8 @@ pub(crate) fn near_duplicates(cx: &Context<'_>) -> Vec<(usize, Diagnostic)> {
         id: &'w str,
     }
     let memoised = cx.memoised();
-    let per_file: Vec<Vec<(Item<'_>, Shingles)>> = cx
-        .workspace
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(file, source)| {
-            let Some(Entity::Questions(set)) = &source.entity else {
-                return Vec::new();
-            };
+    let per_file: Vec<Vec<(Item<'_>, Shingles)>> =
+        per_questions_file(cx.workspace, |file, _, set| {
             let compute = |q: &Question| {
                 let mut text = q.stem.as_ref().map_or(String::new(), |s| s.value.clone());
                 for key in q.correct_options() {
@@ -123,8 +116,7 @@ pub(crate) fn near_duplicates(cx: &Context<'_>) -> Vec<(usize, Diagnostic)> {
                 })
                 .zip(sets)
                 .collect()
-        })
-        .collect();
+        });
     let (items, sets): (Vec<Item<'_>>, Vec<Shingles>) = per_file.into_iter().flatten().unzip();
     let pairs = match memoised {
         None => similar_pairs(&sets),

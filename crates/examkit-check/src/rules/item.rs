@@ -4,13 +4,13 @@
 
 use std::borrow::Cow;
 
-use examkit_model::entities::{Entity, Question, QuestionType, Spanned};
+use examkit_model::entities::{Question, QuestionType, Spanned};
 use examkit_syntax::{Diagnostic, Edit, Fix, Severity, TextRange};
 use rayon::prelude::*;
 
 use examkit_model::Workspace;
 
-use super::{Context, Findings, Input, Memoised, Rule, RuleFilter};
+use super::{Context, Findings, Input, Memoised, Rule, RuleFilter, per_questions_file};
 use crate::registry::RuleInfo;
 use crate::text::words;
 
@@ -88,50 +88,42 @@ pub(crate) fn all_question_findings(
         .collect();
     let memoised = memoised.filter(|_| only.is_none());
     let rules = selected.as_slice();
-    workspace
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(file, source)| {
-            let Some(Entity::Questions(set)) = &source.entity else {
-                return Vec::new();
-            };
-            let mut found: Vec<Diagnostic> = match memoised {
-                None => set
-                    .questions
-                    .par_iter()
-                    .with_min_len(64)
-                    .flat_map_iter(|question| question_findings(question, &source.text, rules))
-                    .collect(),
-                Some(m) => {
-                    let relative = m.memo.questions(&m.question_keys[file], |i| {
-                        let question = &set.questions[i];
+    per_questions_file(workspace, |file, source, set| {
+        let mut found: Vec<Diagnostic> = match memoised {
+            None => set
+                .questions
+                .par_iter()
+                .with_min_len(64)
+                .flat_map_iter(|question| question_findings(question, &source.text, rules))
+                .collect(),
+            Some(m) => {
+                let relative = m.memo.questions(&m.question_keys[file], |i| {
+                    let question = &set.questions[i];
+                    let start = i64::from(question.range.start());
+                    let mut found = question_findings(question, &source.text, rules);
+                    found.iter_mut().for_each(|d| d.shift(-start));
+                    found
+                });
+                set.questions
+                    .iter()
+                    .zip(relative)
+                    .flat_map(|(question, relative)| {
                         let start = i64::from(question.range.start());
-                        let mut found = question_findings(question, &source.text, rules);
-                        found.iter_mut().for_each(|d| d.shift(-start));
-                        found
-                    });
-                    set.questions
-                        .iter()
-                        .zip(relative)
-                        .flat_map(|(question, relative)| {
-                            let start = i64::from(question.range.start());
-                            relative
-                                .iter()
-                                .map(|d| {
-                                    let mut d = d.clone();
-                                    d.shift(start);
-                                    d
-                                })
-                                .collect::<Vec<_>>()
-                        })
-                        .collect()
-                }
-            };
-            found.sort_by_key(|d| (d.range.start(), d.range.end()));
-            found
-        })
-        .collect()
+                        relative
+                            .iter()
+                            .map(|d| {
+                                let mut d = d.clone();
+                                d.shift(start);
+                                d
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            }
+        };
+        found.sort_by_key(|d| (d.range.start(), d.range.end()));
+        found
+    })
 }
 
 fn finding(info: &'static RuleInfo, range: TextRange, message: String) -> Diagnostic {

@@ -11,8 +11,10 @@ mod xref;
 
 use std::sync::OnceLock;
 
-use examkit_model::Workspace;
+use examkit_model::entities::{Entity, QuestionSet};
+use examkit_model::{SourceFile, Workspace};
 use examkit_syntax::Diagnostic;
+use rayon::prelude::*;
 
 use crate::registry::RuleInfo;
 pub(crate) use bank::PairIndex;
@@ -154,6 +156,23 @@ impl<'w> Context<'w> {
             item::all_question_findings(self.workspace, self.memoised(), self.question_rules)
         })
     }
+}
+
+/// `per_file` run on every file of `workspace` in parallel, with its index
+/// and question set; other files give nothing. The result is in file order.
+pub(crate) fn per_questions_file<'w, T: Send>(
+    workspace: &'w Workspace,
+    per_file: impl Fn(usize, &'w SourceFile, &'w QuestionSet) -> Vec<T> + Sync,
+) -> Vec<Vec<T>> {
+    workspace
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(file, source)| match &source.entity {
+            Some(Entity::Questions(set)) => per_file(file, source, set),
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// One check over the workspace.
