@@ -427,11 +427,7 @@ impl Table {
             let (&(right, _), rest) = level.split_last().ok_or(TooLarge)?;
             let cells: Vec<Vec<u8>> = rest
                 .iter()
-                .map(|&(child, key)| {
-                    let mut cell = child.to_be_bytes().to_vec();
-                    put_varint(&mut cell, key as u64);
-                    cell
-                })
+                .map(|&child| table_interior_cell(child))
                 .collect();
             if let Some(page) = page_with(INTERIOR_TABLE, &cells, pages.size, HEADER, Some(right)) {
                 return Ok(page);
@@ -441,6 +437,13 @@ impl Table {
     }
 }
 
+/// The cell of an interior table page for `child` and its largest rowid.
+fn table_interior_cell((child, key): (u32, i64)) -> Vec<u8> {
+    let mut cell = child.to_be_bytes().to_vec();
+    put_varint(&mut cell, key as u64);
+    cell
+}
+
 /// Writes the interior pages above `children` (each a page and its largest
 /// rowid); returns them the same way. Each page has a cell (child, key)
 /// for every child but its last, which is its right-most pointer.
@@ -448,17 +451,12 @@ fn table_interior_level(
     pages: &mut Pages,
     children: &[(u32, i64)],
 ) -> Result<Vec<(u32, i64)>, TooLarge> {
-    let key_cell = |(child, key): (u32, i64)| {
-        let mut cell = child.to_be_bytes().to_vec();
-        put_varint(&mut cell, key as u64);
-        cell
-    };
     let mut parents = Vec::new();
     let mut cells: Vec<Vec<u8>> = Vec::new();
     let mut used = 0;
     let mut last = children[0];
     for &child in &children[1..] {
-        let cell = key_cell(last);
+        let cell = table_interior_cell(last);
         if fits(used, cell.len(), pages.size, 12) {
             used += cell.len() + 2;
             cells.push(cell);
