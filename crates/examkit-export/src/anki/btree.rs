@@ -191,8 +191,8 @@ impl Pages {
         (self.size - 12) * 64 / 255 - 23
     }
 
-    /// Writes the overflow pages of `rest` and returns the first one's
-    /// number. Each page links to the next, so they are written last first.
+    /// Writes the overflow pages of `rest`, each linking to the next, and
+    /// returns the first one's number.
     fn overflow(&mut self, rest: &[u8]) -> u32 {
         let per_page = self.size - 4;
         let chunks: Vec<&[u8]> = rest.chunks(per_page).collect();
@@ -213,7 +213,7 @@ impl Pages {
     }
 
     /// Writes page 1 (the header and the root of the schema table, whose
-    /// rows are the records `schema`) and returns the database's bytes.
+    /// rows are the records `schema`) and returns the deflated database.
     pub(crate) fn finish(mut self, schema: &[Vec<u8>]) -> Result<Deflated, Failed> {
         let mut table = Table::new();
         for (i, record) in schema.iter().enumerate() {
@@ -241,21 +241,16 @@ impl Pages {
         header[56..60].copy_from_slice(&1u32.to_be_bytes()); // UTF-8
         header[92..96].copy_from_slice(&1u32.to_be_bytes()); // valid for change 1
         header[96..100].copy_from_slice(&3_046_000u32.to_be_bytes()); // SQLite version
-        let mut remaining = Vec::with_capacity(2);
-        let first = match self.first.take() {
-            Some(first) => {
-                remaining.push((self.current_index, self.current));
-                remaining.push((0, first));
-                remaining.last_mut().map(|(_, first)| first)
-            }
-            None => {
-                remaining.push((0, self.current));
-                remaining.last_mut().map(|(_, first)| first)
-            }
-        }
-        .ok_or(TooLarge)?;
+        // Page 1 opens the first chunk, kept until now; the chunk being
+        // filled is the last one.
+        let (mut first, last) = match self.first.take() {
+            Some(first) => (first, Some((self.current_index, self.current))),
+            None => (self.current, None),
+        };
         first[..self.size].copy_from_slice(&page);
         first[..HEADER].copy_from_slice(&header);
+        let mut remaining = vec![(0, first)];
+        remaining.extend(last);
         self.deflater.finish(remaining).map_err(Failed::Io)
     }
 }
