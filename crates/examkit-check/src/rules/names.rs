@@ -336,8 +336,12 @@ pub(crate) fn all_mentions(
 /// A piece of a file whose mentions the memo keeps as one entry: a whole
 /// question, or a prose field outside the questions.
 struct Piece<'n> {
+    /// The question's node, or the field's.
     node: &'n Node,
+    /// The memo key of its text.
     key: u64,
+    /// Whether it is a question (whose prose fields are all those under
+    /// it) rather than one field.
     whole: bool,
 }
 
