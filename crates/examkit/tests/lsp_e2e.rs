@@ -68,17 +68,21 @@ fn item<'a>(result: &'a Value, label: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no item {label} in {result:#}"))
 }
 
-/// The CLI's diagnostics of one file as (code, message, start, end, severity).
-fn cli_diagnostics(
-    root: &std::path::Path,
-    file: &str,
-) -> BTreeSet<(String, String, u64, u64, String)> {
+/// A diagnostic as (code, message, start, end, severity), UTF-8 offsets.
+type Finding = (String, String, u64, u64, String);
+
+/// The CLI's JSON report of the content root `root`.
+fn cli_report(root: &std::path::Path) -> Vec<Value> {
     let cli = Command::new(env!("CARGO_BIN_EXE_examkit"))
         .args(["check", "--format", "json"])
         .current_dir(root)
         .output()
         .expect("run examkit check");
-    let report: Vec<Value> = serde_json::from_slice(&cli.stdout).expect("json report");
+    serde_json::from_slice(&cli.stdout).expect("json report")
+}
+
+/// The findings of one file in a CLI report.
+fn reported(report: &[Value], file: &str) -> BTreeSet<Finding> {
     report
         .iter()
         .filter(|d| d["file"] == file)
@@ -94,11 +98,13 @@ fn cli_diagnostics(
         .collect()
 }
 
-/// Published diagnostics (UTF-8 positions) as (code, message, start, end, severity).
-fn lsp_diagnostics(
-    text: &str,
-    published: &[Value],
-) -> BTreeSet<(String, String, u64, u64, String)> {
+/// The CLI's diagnostics of one file.
+fn cli_diagnostics(root: &std::path::Path, file: &str) -> BTreeSet<Finding> {
+    reported(&cli_report(root), file)
+}
+
+/// Published diagnostics (positions in UTF-8), as findings.
+fn lsp_diagnostics(text: &str, published: &[Value]) -> BTreeSet<Finding> {
     published
         .iter()
         .map(|d| {
@@ -186,12 +192,7 @@ fn diagnostics_are_the_clis() {
         .replace("difficulty: easy", "difficulty: hardest")
         .replace("[amazon-bedrock, amazon-s3]", "[amazon-bedrok, amazon-s3]");
     let fx = fixture(&broken);
-    let cli = Command::new(env!("CARGO_BIN_EXE_examkit"))
-        .args(["check", "--format", "json"])
-        .current_dir(fx.root())
-        .output()
-        .expect("run examkit check");
-    let report: Vec<Value> = serde_json::from_slice(&cli.stdout).expect("json report");
+    let report = cli_report(&fx.root());
     assert!(!report.is_empty());
     let files: BTreeSet<String> = report
         .iter()
@@ -202,45 +203,9 @@ fn diagnostics_are_the_clis() {
     for file in files {
         let path = fx.path(&file);
         let text = std::fs::read_to_string(&path).expect("read");
-        let expected: BTreeSet<(String, String, u64, u64, String)> = report
-            .iter()
-            .filter(|d| d["file"] == file.as_str())
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap_or_default().to_owned(),
-                    d["message"].as_str().unwrap_or_default().to_owned(),
-                    d["range"]["start"].as_u64().unwrap_or_default(),
-                    d["range"]["end"].as_u64().unwrap_or_default(),
-                    d["severity"].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
+        let expected = reported(&report, &file);
         let published = lsp.diagnostics(&uri(&path), |_| true);
-        let got: BTreeSet<(String, String, u64, u64, String)> = published
-            .iter()
-            .map(|d| {
-                let r = &d["range"];
-                let offset = |p: &Value| {
-                    utf8_offset(
-                        &text,
-                        p["line"].as_u64().unwrap_or(0),
-                        p["character"].as_u64().unwrap_or(0),
-                    ) as u64
-                };
-                let severity = match d["severity"].as_u64() {
-                    Some(1) => "error",
-                    Some(2) => "warning",
-                    _ => "info",
-                };
-                (
-                    d["code"].as_str().unwrap_or_default().to_owned(),
-                    d["message"].as_str().unwrap_or_default().to_owned(),
-                    offset(&r["start"]),
-                    offset(&r["end"]),
-                    severity.to_owned(),
-                )
-            })
-            .collect();
+        let got = lsp_diagnostics(&text, &published);
         assert_eq!(got, expected, "diagnostics of {file}");
     }
     lsp.shutdown();
