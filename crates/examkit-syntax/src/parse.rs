@@ -113,9 +113,8 @@ fn too_large(len: usize) -> Parse {
 /// ([`parse_general`]); both give the same tree.
 #[must_use]
 pub fn parse(text: &str) -> Parse {
-    if text.len() > MAX_FILE_SIZE {
-        return too_large(text.len());
-    }
+    // An oversized text leaves the fast path, and the general parser
+    // refuses it.
     match parse_subset(text) {
         Some(root) => Parse {
             root: Some(root),
@@ -132,8 +131,16 @@ pub fn parse_subset(text: &str) -> Option<Node> {
     if text.len() > MAX_FILE_SIZE {
         return None;
     }
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    crate::fast::parse(&text[bom..], offset_u32(bom))
+    let (body, base) = without_bom(text);
+    crate::fast::parse(body, base)
+}
+
+/// The text after a byte order mark, if any, and where it starts.
+fn without_bom(text: &str) -> (&str, u32) {
+    match text.strip_prefix('\u{feff}') {
+        Some(body) => (body, offset_u32(text.len() - body.len())),
+        None => (text, 0),
+    }
 }
 
 /// Parses one YAML document with the general parser only (built on
@@ -143,9 +150,8 @@ pub fn parse_general(text: &str) -> Parse {
     if text.len() > MAX_FILE_SIZE {
         return too_large(text.len());
     }
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let body = &text[bom..];
-    let mut builder = Builder::new(body, offset_u32(bom));
+    let (body, base) = without_bom(text);
+    let mut builder = Builder::new(body, base);
     let mut parser = Parser::new_from_str(body);
     loop {
         match parser.next_event() {
