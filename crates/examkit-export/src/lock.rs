@@ -168,15 +168,13 @@ impl Lock {
         for (guid, entry) in &self.notes {
             out.push_str(if first { "\n" } else { ",\n" });
             first = false;
-            let json = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
-            let _ = write!(
-                out,
-                "    {}: {{\"source\": {}, \"hash\": {}, \"modified\": {}}}",
-                json(guid),
-                json(&entry.source),
-                json(&entry.hash),
-                entry.modified
-            );
+            out.push_str("    ");
+            push_json_string(&mut out, guid);
+            out.push_str(": {\"source\": ");
+            push_json_string(&mut out, &entry.source);
+            out.push_str(", \"hash\": ");
+            push_json_string(&mut out, &entry.hash);
+            let _ = write!(out, ", \"modified\": {}}}", entry.modified);
         }
         out.push_str(if first { "}\n}\n" } else { "\n  }\n}\n" });
         out
@@ -268,6 +266,18 @@ pub fn stamp_all(notes: &mut [Note], now: i64) {
     }
 }
 
+/// Appends `text` as a JSON string. Lock entries rarely hold anything to
+/// escape, so they are copied as they are when they do not.
+fn push_json_string(out: &mut String, text: &str) {
+    if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&serde_json::Value::from(text).to_string());
+    } else {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +360,16 @@ mod tests {
         let s = lock.stamp(&mut [note("g1", "one")], &sources(1), 2000, true);
         assert_eq!((s.removed, lock.notes.len()), (1, 1));
         assert!(s.lock_changed());
+    }
+
+    proptest::proptest! {
+        /// The same JSON string as serde_json writes, escaped or not.
+        #[test]
+        fn json_strings_match_serde_json(text in "[\u{0}-\u{7f}\u{e9}\u{2028}]{0,12}") {
+            let mut out = String::new();
+            push_json_string(&mut out, &text);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&text).expect("a string encodes"));
+        }
     }
 
     #[test]

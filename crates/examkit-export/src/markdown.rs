@@ -150,21 +150,60 @@ pub fn escape_text(text: &str) -> String {
 /// Removes C0 control characters (except tab and newline), DEL and the C1
 /// controls. Borrowed when there is nothing to remove.
 fn strip_controls(text: &str) -> CowStr<'_> {
-    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
-    // C0 controls and DEL are single bytes; C1 controls are U+0080..U+009F,
-    // encoded as 0xC2 0x80..=0x9F.
-    // (A quick byte scan first; newlines and 0xC2 lead bytes only make it
-    // look closer.)
-    let suspicious = text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
-    if suspicious && text.chars().any(bad) {
-        CowStr::Boxed(
-            text.chars()
-                .filter(|&c| !bad(c))
-                .collect::<String>()
-                .into_boxed_str(),
-        )
-    } else {
-        CowStr::Borrowed(text)
+    let bytes = text.as_bytes();
+    let Some(first) = first_control(bytes) else {
+        return CowStr::Borrowed(text);
+    };
+    let mut kept = String::with_capacity(text.len());
+    let (mut start, mut at) = (0, first);
+    while at < bytes.len() {
+        match control_len(bytes, at) {
+            0 => at += 1,
+            len => {
+                // A control character is a whole character, so both ends of
+                // the kept run are character boundaries.
+                kept.push_str(&text[start..at]);
+                at += len;
+                start = at;
+            }
+        }
+    }
+    kept.push_str(&text[start..]);
+    CowStr::Boxed(kept.into_boxed_str())
+}
+
+/// Where the first control character [`strip_controls`] removes starts.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 32;
+    let mut chunk_start = 0;
+    for chunk in bytes.chunks(CHUNK) {
+        // A branch-free test of the whole chunk (which the compiler
+        // vectorises); the exact test runs only where it may hit, which is
+        // rare: mostly the final newline of a block scalar.
+        let may_hit = chunk.iter().fold(false, |hit, &b| {
+            hit | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+        });
+        if may_hit {
+            let chunk_end = chunk_start + chunk.len();
+            if let Some(at) = (chunk_start..chunk_end).find(|&at| control_len(bytes, at) > 0) {
+                return Some(at);
+            }
+        }
+        chunk_start += chunk.len();
+    }
+    None
+}
+
+/// The length in bytes of the control character [`strip_controls`] removes
+/// at byte `at` of UTF-8 text, or 0. C0 controls and DEL are single bytes;
+/// the C1 controls U+0080..U+009F are encoded as 0xC2 0x80..=0x9F, and 0xC2
+/// is always a lead byte.
+fn control_len(bytes: &[u8], at: usize) -> usize {
+    match bytes[at] {
+        b'\n' | b'\t' => 0,
+        0..=0x1f | 0x7f => 1,
+        0xc2 if matches!(bytes.get(at + 1), Some(0x80..=0x9f)) => 2,
+        _ => 0,
     }
 }
 
@@ -309,7 +348,7 @@ fn unwrap_single_paragraph(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_text, is_plain, render, render_markdown};
+    use super::{escape_text, is_plain, render, render_markdown, strip_controls};
     use proptest::prelude::*;
 
     proptest! {
@@ -318,6 +357,19 @@ mod tests {
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        /// Byte by byte, the same as dropping every `char::is_control`
+        /// character but newline and tab.
+        #[test]
+        fn strip_controls_drops_control_characters(
+            text in "[\u{0}-\u{a0}\u{c0}-\u{c3}\u{100}-\u{17f}\u{2028}\u{4e00}]{0,80}"
+        ) {
+            let expected: String = text
+                .chars()
+                .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+                .collect();
+            prop_assert_eq!(&*strip_controls(&text), expected.as_str());
+        }
 
         /// The fast path gives exactly what the full renderer gives.
         #[test]
