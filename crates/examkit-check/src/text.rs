@@ -44,6 +44,10 @@ fn whitespace_len(s: &str, i: usize) -> usize {
     }
 }
 
+fn is_visible_ascii(byte: &u8) -> bool {
+    (b'!'..=b'~').contains(byte)
+}
+
 fn offset(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
@@ -96,8 +100,13 @@ impl Prose {
             while end < body.len() {
                 // Visible ASCII (most prose) is never whitespace.
                 let byte = body.as_bytes()[end];
-                if byte > b' ' && byte < 0x7f {
+                if is_visible_ascii(&byte) {
                     end += 1;
+                } else if byte == b' ' && body.as_bytes().get(end + 1).is_some_and(is_visible_ascii)
+                {
+                    // A single space between words folds to itself: the
+                    // run goes on.
+                    end += 2;
                 } else if whitespace_len(body, end) == 0 {
                     end += body[end..].chars().next().map_or(1, char::len_utf8);
                 } else {
