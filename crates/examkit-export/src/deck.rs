@@ -421,7 +421,17 @@ fn why_html(why: Option<&examkit_model::entities::Spanned<String>>) -> String {
 }
 
 fn choice_fields(question: &Question, fields: &mut QuestionFields) {
-    let mut options = String::new();
+    // Sized up front: the fields of 100,000 notes are built at once, and
+    // growing each string step by step costs more than the markup.
+    let text_len: usize = question.options.iter().map(|o| o.text.as_str().len()).sum();
+    let why_len: usize = question
+        .options
+        .iter()
+        .filter_map(|o| o.why.as_ref())
+        .map(|w| w.as_str().len())
+        .sum();
+    let count = question.options.len();
+    let mut options = String::with_capacity(80 + text_len + 9 * count);
     if question.kind == Some(QuestionType::Multiple) {
         let count = question
             .select
@@ -432,13 +442,17 @@ fn choice_fields(question: &Question, fields: &mut QuestionFields) {
     options.push_str("<ol type=\"A\" class=\"ek-choices\">");
     let mut keys = Vec::new();
     let mut key_items = String::new();
-    let mut rationale = String::new();
+    let mut rationale = String::with_capacity(why_len + 80 * count);
     for (i, option) in question.options.iter().enumerate() {
         let text = render(option.text.as_str());
         let letter = letter(i);
-        let _ = write!(options, "<li>{text}</li>");
+        for piece in ["<li>", &text, "</li>"] {
+            options.push_str(piece);
+        }
         if option.correct {
-            let _ = write!(key_items, "<li><b>{letter}.</b> {text}</li>");
+            for piece in ["<li><b>", &letter, ".</b> ", &text, "</li>"] {
+                key_items.push_str(piece);
+            }
             keys.push(letter.clone());
         }
         let why = why_html(option.why.as_ref());
@@ -448,10 +462,19 @@ fn choice_fields(question: &Question, fields: &mut QuestionFields) {
             } else {
                 ("ek-wrong", "✗")
             };
-            let _ = write!(
-                rationale,
-                "<li class=\"{class}\"><b>{letter}.</b> <span class=\"ek-mark\">{mark}</span> {why}</li>"
-            );
+            for piece in [
+                "<li class=\"",
+                class,
+                "\"><b>",
+                &letter,
+                ".</b> <span class=\"ek-mark\">",
+                mark,
+                "</span> ",
+                &why,
+                "</li>",
+            ] {
+                rationale.push_str(piece);
+            }
         }
     }
     options.push_str("</ol>");
