@@ -44,6 +44,41 @@ fn whitespace_len(s: &str, i: usize) -> usize {
     }
 }
 
+/// How many bytes at the start of `bytes` fold to themselves, found eight
+/// at a time: visible ASCII, and single spaces between visible ASCII. A
+/// space ending an eight-byte word is left to the caller, which sees what
+/// follows it. The byte before `bytes`, if any, must not be whitespace.
+fn ascii_words_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = ONES * 0x80;
+    const LOW_BITS: u64 = ONES * 0x7f;
+    const SPACES: u64 = ONES * 0x20;
+    let mut len = 0;
+    while let Some(word) = bytes
+        .get(len..len + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        let word = u64::from_le_bytes(word);
+        // Some byte below the space, or at or above DEL (non-ASCII too).
+        let below_space = word.wrapping_sub(SPACES) & !word & HIGH_BITS;
+        let above_tilde = (word.wrapping_add(ONES) | word) & HIGH_BITS;
+        if below_space | above_tilde != 0 {
+            break;
+        }
+        // The high bit of each byte that is a space.
+        let not_space = word ^ SPACES;
+        let spaces = !(((not_space & LOW_BITS) + LOW_BITS) | not_space | LOW_BITS);
+        if spaces & (spaces >> 8) != 0 {
+            break;
+        }
+        if spaces >> 63 != 0 {
+            return len + 7;
+        }
+        len += 8;
+    }
+    len
+}
+
 fn is_visible_ascii(byte: &u8) -> bool {
     (b'!'..=b'~').contains(byte)
 }
@@ -98,8 +133,11 @@ impl Prose {
             }
             let mut end = i;
             while end < body.len() {
+                end += ascii_words_len(&body.as_bytes()[end..]);
+                let Some(&byte) = body.as_bytes().get(end) else {
+                    break;
+                };
                 // Visible ASCII (most prose) is never whitespace.
-                let byte = body.as_bytes()[end];
                 if is_visible_ascii(&byte) {
                     end += 1;
                 } else if byte == b' ' && body.as_bytes().get(end + 1).is_some_and(is_visible_ascii)
@@ -243,7 +281,40 @@ mod tests {
         (text, offsets)
     }
 
+    /// The bytes `ascii_words_len` takes, one at a time: visible ASCII, and
+    /// spaces followed by visible ASCII.
+    fn ascii_run_len(bytes: &[u8]) -> usize {
+        let mut len = 0;
+        while let Some(&byte) = bytes.get(len) {
+            if is_visible_ascii(&byte) {
+                len += 1;
+            } else if byte == b' ' && bytes.get(len + 1).is_some_and(is_visible_ascii) {
+                len += 2;
+            } else {
+                break;
+            }
+        }
+        len
+    }
+
     proptest::proptest! {
+        /// Eight bytes at a time never takes a byte the byte-at-a-time rule
+        /// would not, and stops short of it by a whole word only at a space.
+        #[test]
+        fn ascii_words_are_what_the_bytewise_rule_takes(
+            text in "([a~!]{1,5}[ ]{0,2}){0,8}[a \n\t\u{1f}\u{7f}\u{e9}]{0,4}([a~!]{1,5} ?){0,6}",
+            start in 0usize..8,
+        ) {
+            let bytes = text.as_bytes();
+            let bytes = bytes.get(start..).unwrap_or_default();
+            let bytes = &bytes[bytes.iter().take_while(|&&b| b == b' ').count()..];
+            let taken = ascii_words_len(bytes);
+            let run = ascii_run_len(bytes);
+            proptest::prop_assert!(taken <= run, "took {} of a run of {}", taken, run);
+            proptest::prop_assert!(run - taken < 9 || bytes[taken] == b' ',
+                "stopped at {} of a run of {}", taken, run);
+        }
+
         #[test]
         fn folding_maps_every_byte_as_the_reference_does(
             words in proptest::collection::vec("[a-zA-Zé€ 🙂'\"-]{0,6}", 0..8),

@@ -2,15 +2,72 @@
 
 use std::fmt::{self, Write};
 
-use examkit_syntax::{Diagnostic, Severity};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use examkit_syntax::{Diagnostic, LineIndex, Severity};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::Report;
 
 /// A diagnostic in the shape miette renders.
 struct Snippet<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: &'a IndexedSource<'a>,
+}
+
+/// A file as miette reads it. The lines around a span are found through
+/// the file's line index, and only they are handed to miette, whose own
+/// sources scan the text from its start for every snippet (seconds for a
+/// thousand findings in a large file).
+struct IndexedSource<'a> {
+    name: &'a str,
+    text: &'a str,
+    line_index: &'a LineIndex,
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let offset_of = |at: usize| u32::try_from(at.min(self.text.len())).unwrap_or(u32::MAX);
+        let line_of = |at: usize| self.line_index.line_of(offset_of(at)) as usize;
+        let line_start = |line: usize| {
+            u32::try_from(line)
+                .ok()
+                .filter(|&line| line < self.line_index.line_count())
+                .map_or(self.text.len(), |line| {
+                    self.line_index.line_range(line, self.text).start() as usize
+                })
+        };
+        // One line to spare on each side of what miette shows.
+        let first_line = line_of(span.offset()).saturating_sub(context_lines_before + 1);
+        let last_line = line_of(span.offset() + span.len()) + context_lines_after + 1;
+        let window_start = line_start(first_line);
+        let window_end = line_start(last_line + 1).max(window_start);
+        let window = self.text.get(window_start..window_end).unwrap_or_default();
+        let inner_span = SourceSpan::new(
+            span.offset().saturating_sub(window_start).into(),
+            span.len(),
+        );
+        let inner = window.read_span(&inner_span, context_lines_before, context_lines_after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.to_owned(),
+            inner.data(),
+            SourceSpan::new(
+                (inner.span().offset() + window_start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + first_line,
+            inner.column(),
+            inner.line_count() + first_line,
+        )
+        .with_language("yaml");
+        Ok(Box::new(contents))
+    }
 }
 
 impl fmt::Debug for Snippet<'_> {
@@ -88,8 +145,11 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for file in &report.files {
-        let source =
-            NamedSource::new(file.display.clone(), file.text.to_owned()).with_language("yaml");
+        let source = IndexedSource {
+            name: &file.display,
+            text: file.text,
+            line_index: file.line_index,
+        };
         for diagnostic in &file.diagnostics {
             let snippet = Snippet {
                 diagnostic,
@@ -131,4 +191,63 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miette::NamedSource;
+
+    /// What miette's own source reads, for comparison.
+    fn read_whole<'a>(
+        source: &'a NamedSource<String>,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> (String, SourceSpan, usize, usize, usize) {
+        let c = source.read_span(span, before, after).expect("readable");
+        let data = String::from_utf8_lossy(c.data()).into_owned();
+        (data, *c.span(), c.line(), c.column(), c.line_count())
+    }
+
+    #[test]
+    fn reads_the_same_span_contents_as_miette_does_on_the_whole_text() {
+        let texts = [
+            "kind: questions\nquestions:\n  - id: a\n    stem: >-\n      Which one?\n\n  - id: b\n",
+            "a: 1\r\nb: 2\r\nc: 3",
+            "",
+            "\n\n\n",
+            "only: line",
+            "x: 1\ny: é ü\nz: [1, 2]\n# end",
+            "a\n\nb\r\n\r\nc\nd\n\n\ne: f\ng\nh: [i,\n  j]\n\n",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            let indexed = IndexedSource {
+                name: "f.yaml",
+                text,
+                line_index: &index,
+            };
+            let whole = NamedSource::new("f.yaml", text.to_owned());
+            for start in 0..=text.len() {
+                for len in [0, 1, 3, 12, 40] {
+                    let len = len.min(text.len() - start);
+                    let span = SourceSpan::new(start.into(), len);
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let expected = read_whole(&whole, &span, before, after);
+                        let c = indexed.read_span(&span, before, after).expect("readable");
+                        let got = (
+                            String::from_utf8_lossy(c.data()).into_owned(),
+                            *c.span(),
+                            c.line(),
+                            c.column(),
+                            c.line_count(),
+                        );
+                        assert_eq!(got, expected, "{text:?} at {start}+{len}, {before}/{after}");
+                        assert_eq!(c.name(), Some("f.yaml"));
+                    }
+                }
+            }
+        }
+    }
 }
