@@ -199,8 +199,8 @@ mod tests {
     use miette::NamedSource;
 
     /// What miette's own source reads, for comparison.
-    fn read_whole<'a>(
-        source: &'a NamedSource<String>,
+    fn read_whole(
+        source: &NamedSource<String>,
         span: &SourceSpan,
         before: usize,
         after: usize,
