@@ -136,20 +136,21 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
         let hash = note_hash(&note);
         (note, (source, hash))
     };
-    let mut notes: Vec<(Note, (String, String))> = questions
+    // Notes, (sources, hashes): unzipped on every core as they are made.
+    let mut parts: (Vec<Note>, (Vec<String>, Vec<String>)) = questions
         .par_iter()
         .map(|q| {
             let deck_id = task_decks.get(q.task.id).copied().unwrap_or_default();
             with_hash(question_note(selection.exam.id, &service_names, deck_id, q))
         })
-        .collect();
-    notes.par_extend(
+        .unzip();
+    parts.par_extend(
         selection
             .services
             .par_iter()
             .map(|s| with_hash(service_note(selection, services_deck_id, s))),
     );
-    let (notes, (sources, hashes)) = notes.into_iter().unzip();
+    let (notes, (sources, hashes)) = parts;
     DeckBuild {
         package: Package {
             decks,

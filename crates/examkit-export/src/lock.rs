@@ -206,6 +206,7 @@ impl Lock {
         prune: bool,
     ) -> StampSummary {
         debug_assert_eq!(notes.len(), hashes.len());
+        let fresh = self.notes.is_empty();
         let mut summary = StampSummary::default();
         let mut added = Vec::new();
         for ((note, hash), source) in notes.iter_mut().zip(hashes).zip(sources) {
@@ -241,13 +242,17 @@ impl Lock {
                 }
             }
         }
-        if self.notes.is_empty() {
-            // A fresh lock: build the map in bulk (sorted input).
+        if fresh {
+            // A fresh lock: build the map in bulk from sorted input (sorted
+            // on every core first; stable, so of duplicate GUIDs the last
+            // still wins).
+            added.par_sort_by(|a, b| a.0.cmp(&b.0));
             self.notes = added.into_iter().collect();
         } else {
             self.notes.extend(added);
         }
-        if prune {
+        // A fresh lock holds exported notes only: nothing to prune.
+        if prune && !fresh {
             let exported: std::collections::HashSet<&str> =
                 notes.iter().map(|n| n.guid.as_str()).collect();
             let before = self.notes.len();
