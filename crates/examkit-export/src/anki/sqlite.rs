@@ -12,6 +12,7 @@
 //! check) and compare every row with a collection SQLite wrote from the
 //! same rows.
 
+use rayon::prelude::*;
 use rusqlite::Connection;
 
 use super::archive::Deflated;
@@ -234,16 +235,19 @@ impl Inserter {
 }
 
 /// The records of an index (each the indexed columns, then the rowid, as
-/// `columns` gives them for a key), in the index's order.
-fn index_records<K: Copy>(keys: &[K], columns: impl Fn(K) -> Vec<i64>) -> Vec<Vec<u8>> {
-    let mut entries: Vec<Vec<i64>> = keys.iter().map(|&key| columns(key)).collect();
-    entries.sort_unstable();
+/// `columns` gives them for a key), in the index's order; built on every
+/// core, since the indexes come last, when little else is left to do.
+fn index_records<K: Copy + Sync, const N: usize>(
+    keys: &[K],
+    columns: impl Fn(K) -> [i64; N] + Sync,
+) -> Vec<Vec<u8>> {
+    let mut entries: Vec<[i64; N]> = keys.par_iter().map(|&key| columns(key)).collect();
+    entries.par_sort_unstable();
     entries
-        .into_iter()
+        .par_iter()
         .map(|entry| {
-            let values: Vec<Value<'_>> = entry.into_iter().map(Value::Int).collect();
-            let mut record = Vec::with_capacity(24);
-            put_record(&mut record, &values);
+            let mut record = Vec::with_capacity(1 + 10 * N);
+            put_record(&mut record, &entry.map(Value::Int));
             record
         })
         .collect()
@@ -332,25 +336,22 @@ fn build_collection<R>(
     let cards_root = cards.finish(&mut pages)?;
     let revlog_root = Table::new().finish(&mut pages)?;
     let graves_root = Table::new().finish(&mut pages)?;
-    let usn = |id: i64| vec![-1, id];
-    let note_ids: Vec<i64> = note_keys.iter().map(|&(_, id)| id).collect();
-    let card_ids: Vec<i64> = card_keys.iter().map(|&(.., id)| id).collect();
     let index_roots = [
-        btree::index(&mut pages, &index_records(&note_ids, usn))?,
-        btree::index(&mut pages, &index_records(&card_ids, usn))?,
+        btree::index(&mut pages, &index_records(&note_keys, |(_, id)| [-1, id]))?,
+        btree::index(&mut pages, &index_records(&card_keys, |(.., id)| [-1, id]))?,
         btree::index(&mut pages, &[])?,
         btree::index(
             &mut pages,
-            &index_records(&card_keys, |(nid, _, _, id)| vec![nid, id]),
+            &index_records(&card_keys, |(nid, _, _, id)| [nid, id]),
         )?,
         btree::index(
             &mut pages,
-            &index_records(&card_keys, |(_, did, due, id)| vec![did, 0, due, id]),
+            &index_records(&card_keys, |(_, did, due, id)| [did, 0, due, id]),
         )?,
         btree::index(&mut pages, &[])?,
         btree::index(
             &mut pages,
-            &index_records(&note_keys, |(csum, id)| vec![csum, id]),
+            &index_records(&note_keys, |(csum, id)| [csum, id]),
         )?,
     ];
     let table_roots = [col_root, notes_root, cards_root, revlog_root, graves_root];
