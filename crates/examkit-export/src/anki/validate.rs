@@ -44,8 +44,10 @@ pub(crate) fn decks(decks: &[Deck]) -> Result<HashSet<i64>, AnkiError> {
 /// True if Anki stores `tag` unchanged: not empty, no whitespace (Anki splits
 /// tags on spaces and U+3000) or control characters, no empty `::` level.
 pub(crate) fn is_valid_tag(tag: &str) -> bool {
+    // Visible ASCII (the usual tag) is neither whitespace nor control.
+    let visible_ascii = tag.bytes().all(|b| (b'!'..=b'~').contains(&b));
     !tag.is_empty()
-        && !tag.chars().any(|c| c.is_whitespace() || c.is_control())
+        && (visible_ascii || !tag.chars().any(|c| c.is_whitespace() || c.is_control()))
         && tag.split("::").all(|level| !level.is_empty())
 }
 
@@ -134,6 +136,8 @@ mod tests {
             "a\u{3000}b",
             "a\tb",
             "a\u{7}",
+            "a\u{7f}b",
+            "é\u{85}",
             "::a",
             "a::",
             "a::::b",

@@ -378,6 +378,8 @@ fn write_anki(
         cwd,
         &stamped.note,
     );
+    // Like the package, the lock is left for the process's end to free.
+    std::mem::forget(stamped);
     Ok(ExitStatus::Success)
 }
 
