@@ -332,6 +332,49 @@ fn no_lock_stamps_every_note_and_writes_no_lock() {
 }
 
 #[test]
+fn a_package_that_cannot_be_written_is_reported_and_the_lock_still_kept() {
+    let scratch = Scratch::new();
+    // The output's folder cannot be made: a file stands where it would go.
+    fs::write(scratch.path().join("blocked"), "not a folder").expect("write a file");
+    let out = scratch.run(
+        Some(EPOCH),
+        &[
+            "export",
+            "anki",
+            "--root",
+            "aif-c01",
+            "--out",
+            "blocked/deck.apkg",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot create folder"), "{stderr}");
+    assert!(!scratch.path().join("blocked/deck.apkg").exists());
+    // The lock, written alongside, is complete: the next export keeps the
+    // same times and finds nothing changed.
+    let lock = fs::read_to_string(scratch.content().join("examkit.lock")).expect("lock written");
+    let again = scratch.run(
+        Some("1900000000"),
+        &["export", "anki", "--root", "aif-c01", "--out", "deck.apkg"],
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("examkit.lock unchanged"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert_eq!(
+        fs::read_to_string(scratch.content().join("examkit.lock")).expect("lock"),
+        lock
+    );
+}
+
+#[test]
 fn default_root_is_found_from_the_current_folder() {
     let scratch = Scratch::new();
     let inside = scratch.content().join("questions");
