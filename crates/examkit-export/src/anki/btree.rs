@@ -22,6 +22,15 @@ pub(crate) enum Value<'a> {
     Real(f64),
     /// UTF-8 text.
     Text(&'a str),
+    /// UTF-8 text made of `parts` joined with the ASCII byte `separator`,
+    /// written without joining them first (a note's fields, joined with
+    /// U+001F).
+    Joined { parts: &'a [String], separator: u8 },
+}
+
+/// The length in bytes of `parts` joined with a one-byte separator.
+fn joined_len(parts: &[String]) -> usize {
+    parts.iter().map(String::len).sum::<usize>() + parts.len().saturating_sub(1)
 }
 
 /// Appends `value` as an SQLite varint (big-endian, seven bits a byte, the
@@ -82,6 +91,7 @@ pub(crate) fn put_record(out: &mut Vec<u8>, values: &[Value<'_>]) {
             Value::Int(i) => int_type(*i).0,
             Value::Real(_) => 7,
             Value::Text(t) => 13 + 2 * t.len() as u64,
+            Value::Joined { parts, .. } => 13 + 2 * joined_len(parts) as u64,
         }
     };
     let types_len: usize = values.iter().map(|v| varint_len(serial(v))).sum();
@@ -103,6 +113,15 @@ pub(crate) fn put_record(out: &mut Vec<u8>, values: &[Value<'_>]) {
             }
             Value::Real(r) => out.extend_from_slice(&r.to_bits().to_be_bytes()),
             Value::Text(t) => out.extend_from_slice(t.as_bytes()),
+            Value::Joined { parts, separator } => {
+                out.reserve(joined_len(parts));
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push(*separator);
+                    }
+                    out.extend_from_slice(part.as_bytes());
+                }
+            }
         }
     }
 }

@@ -16,16 +16,16 @@ use super::validate;
 
 /// A row of `notes`, with its cards.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NoteRow {
+pub(crate) struct NoteRow<'a> {
     pub id: i64,
-    pub guid: String,
+    pub guid: &'a str,
     pub mid: i64,
     /// Seconds since the epoch.
     pub modified: i64,
     /// `" a b "`, or `""` without tags.
     pub tags: String,
-    /// Field values joined with U+001F.
-    pub flds: String,
+    /// Field values, stored joined with U+001F.
+    pub fields: &'a [String],
     /// Stripped text of the sort field.
     pub sfld: String,
     pub csum: u32,
@@ -46,14 +46,14 @@ pub(crate) struct CardRow {
 /// All rows of a package.
 #[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Rows {
-    pub notes: Vec<NoteRow>,
+pub(crate) struct Rows<'a> {
+    pub notes: Vec<NoteRow<'a>>,
     /// The note types used by at least one note.
     pub note_types: BTreeSet<NoteKind>,
 }
 
 #[cfg(test)]
-impl Rows {
+impl Rows<'_> {
     /// Number of cards over all notes.
     pub fn card_count(&self) -> usize {
         self.notes.iter().map(|n| n.cards.len()).sum()
@@ -65,7 +65,6 @@ impl Rows {
 struct Prepared {
     ords: Vec<usize>,
     tags: String,
-    flds: String,
     sfld: String,
     csum: u32,
 }
@@ -102,7 +101,6 @@ fn prepare(
     Ok(Prepared {
         ords,
         tags: join_tags(&tags),
-        flds: note.fields.join("\u{1f}"),
         sfld,
         csum,
     })
@@ -124,10 +122,10 @@ pub(crate) struct Totals {
 /// prepared on the others, in parallel. GUID uniqueness and ids follow the
 /// package order, and the first invalid note (by position) is the one
 /// reported; chunks before it have been handed to `sink` by then.
-pub(crate) fn stream(
-    package: &Package,
+pub(crate) fn stream<'p>(
+    package: &'p Package,
     deck_ids: &HashSet<i64>,
-    sink: impl FnMut(&[NoteRow]) -> Result<(), AnkiError>,
+    sink: impl FnMut(&[NoteRow<'p>]) -> Result<(), AnkiError>,
 ) -> Result<Totals, AnkiError> {
     if package.created_ms <= 0 {
         return Err(AnkiError::InvalidCreatedMs(package.created_ms));
@@ -151,11 +149,11 @@ pub(crate) fn validate_notes(
 
 /// [`stream`] with ids counted from `first_id`; also returns the id after
 /// the last one used.
-fn stream_from(
-    package: &Package,
+fn stream_from<'p>(
+    package: &'p Package,
     deck_ids: &HashSet<i64>,
     first_id: i64,
-    mut sink: impl FnMut(&[NoteRow]) -> Result<(), AnkiError>,
+    mut sink: impl FnMut(&[NoteRow<'p>]) -> Result<(), AnkiError>,
 ) -> Result<(Totals, i64), AnkiError> {
     let question = CardGenerator::new(NoteKind::Question.definition())?;
     let service = CardGenerator::new(NoteKind::Service.definition())?;
@@ -223,11 +221,11 @@ fn stream_from(
                 totals.cards += cards.len();
                 rows.push(NoteRow {
                     id: note_id,
-                    guid: note.guid.clone(),
+                    guid: &note.guid,
                     mid: note.note_type.definition().id,
                     modified: note.modified,
                     tags: prepared.tags,
-                    flds: prepared.flds,
+                    fields: &note.fields,
                     sfld: prepared.sfld,
                     csum: prepared.csum,
                     cards,
@@ -243,7 +241,7 @@ fn stream_from(
 
 /// Validates `package` and computes all its rows at once (see [`stream`]).
 #[cfg(test)]
-pub(crate) fn build(package: &Package) -> Result<Rows, AnkiError> {
+pub(crate) fn build(package: &Package) -> Result<Rows<'_>, AnkiError> {
     let deck_ids = validate::decks(&package.decks)?;
     let mut notes = Vec::with_capacity(package.notes.len());
     stream(package, &deck_ids, |chunk| {
@@ -302,7 +300,8 @@ mod tests {
 
     #[test]
     fn ids_cards_and_text_columns() {
-        let rows = build(&package()).expect("valid package");
+        let package = package();
+        let rows = build(&package).expect("valid package");
         assert_eq!(rows.card_count(), 3);
         let [q, s] = rows.notes.as_slice() else {
             panic!("two notes expected");
@@ -319,7 +318,7 @@ mod tests {
         assert_eq!(q.tags, " a z ");
         assert_eq!(s.tags, "");
         assert_eq!(
-            q.flds,
+            q.fields.join("\u{1f}"),
             "<b>Which</b> one?\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}"
         );
         assert_eq!(q.modified, 100);

@@ -192,7 +192,10 @@ impl Inserter {
                     Value::Int(note.modified),
                     Value::Int(-1),
                     Value::Text(&note.tags),
-                    Value::Text(&note.flds),
+                    Value::Joined {
+                        parts: note.fields,
+                        separator: 0x1f,
+                    },
                     sort_field,
                     Value::Int(i64::from(note.csum)),
                     Value::Int(0),
@@ -417,7 +420,7 @@ mod tests {
                     note.mid,
                     note.modified,
                     note.tags,
-                    note.flds,
+                    note.fields.join("\u{1f}"),
                     note.sfld,
                     note.csum
                 ],
@@ -476,7 +479,22 @@ mod tests {
 
     /// Notes of every size (overflowing several pages too), sort fields
     /// SQLite reads as numbers, notes with one and three cards.
-    fn rows(count: usize) -> Vec<NoteRow> {
+    /// The GUID and fields of each of `count` notes of every size (some
+    /// overflowing several pages), for [`rows`].
+    fn texts(count: usize) -> Vec<(String, Vec<String>)> {
+        (0..count)
+            .map(|i| {
+                let size = [10, 300, 2_000, 20_000, 70_000][i % 5];
+                (
+                    format!("guid{i}"),
+                    vec![i.to_string(), "é".repeat(size / 2)],
+                )
+            })
+            .collect()
+    }
+
+    fn rows(texts: &[(String, Vec<String>)]) -> Vec<NoteRow<'_>> {
+        let count = texts.len();
         let sort_fields = [
             "42",
             "3.5",
@@ -504,10 +522,10 @@ mod tests {
                     })
                     .collect();
                 id += 1;
-                let size = [10, 300, 2_000, 20_000, 70_000][i % 5];
+                let (guid, fields) = &texts[i];
                 NoteRow {
                     id: note_id,
-                    guid: format!("guid{i}"),
+                    guid,
                     mid: 1_600_000_000_000 + (i % 2) as i64,
                     modified: 1_700_000_000 + i as i64,
                     tags: if i % 4 == 0 {
@@ -515,7 +533,7 @@ mod tests {
                     } else {
                         format!(" t{i} ")
                     },
-                    flds: format!("{i}\u{1f}{}", "é".repeat(size / 2)),
+                    fields,
                     sfld: sort_fields[i % sort_fields.len()].to_owned(),
                     csum: u32::try_from((i * 2_654_435_761) % (1 << 32)).unwrap(),
                     cards,
@@ -540,7 +558,8 @@ mod tests {
         let created_ms = 1_700_000_000_123;
         // Small pages make deep trees (and many overflow pages) from few rows.
         for (page_size, count) in [(512, 2000), (4096, 300), (PAGE_SIZE, 60)] {
-            let rows = rows(count);
+            let texts = texts(count);
+            let rows = rows(&texts);
             let (bytes, ()) = build_collection(page_size, 0, &col, created_ms, |inserter| {
                 inserter.insert(&rows[..count / 2])?;
                 inserter.insert(&rows[count / 2..])
