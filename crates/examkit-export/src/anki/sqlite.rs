@@ -187,7 +187,7 @@ impl Inserter {
                 note.id,
                 &[
                     Value::Null,
-                    Value::Text(&note.guid),
+                    Value::Text(note.guid),
                     Value::Int(note.mid),
                     Value::Int(note.modified),
                     Value::Int(-1),
