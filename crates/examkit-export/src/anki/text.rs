@@ -21,6 +21,11 @@ const MEDIA_TAGS: [&str; 5] = ["img", "audio", "video", "object", "source"];
 /// become spaces. Whitespace is not trimmed.
 #[must_use]
 pub fn strip_html_preserving_media_filenames(html: &str) -> String {
+    // Without a tag or an entity there is nothing to strip (the usual
+    // question stem).
+    if !html.bytes().any(|b| b == b'<' || b == b'&') {
+        return html.to_owned();
+    }
     let with_names = replace_media_tags(html);
     let without_tags = remove_tags(&with_names);
     decode_entities(&without_tags)
