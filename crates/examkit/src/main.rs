@@ -1,5 +1,6 @@
 //! The `examkit` command: check, lint and export certification study content.
 
+mod allocator;
 mod cli;
 mod commands;
 mod load;
@@ -12,11 +13,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-
-/// mimalloc: the analysis makes millions of small allocations on every core,
-/// where it is markedly faster than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// How a command ended, as an exit code.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -65,6 +61,12 @@ fn run(cli: &Cli) -> ExitStatus {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Export(_)) {
+        // Still the only thread, as this requires. An export frees the
+        // syntax trees once the content is checked and builds the package
+        // in that memory.
+        allocator::keep_freed_memory();
+    }
     // A defect must not end in a panic's exit code 101: report it and exit 2.
     std::panic::set_hook(Box::new(|info| {
         eprintln!(

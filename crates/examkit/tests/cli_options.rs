@@ -199,7 +199,10 @@ fn timings_name_each_step_of_check_and_export() {
     );
     assert_eq!(export.status.code(), Some(0), "{export:?}");
     let (steps, _) = timed_steps(&export.stderr);
-    assert_eq!(steps, ["read", "check", "select", "build", "lock", "write"]);
+    assert_eq!(
+        steps,
+        ["read", "check", "free", "select", "build", "lock", "write"]
+    );
 
     let quiet = examkit(temp.path(), &["check", content]);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("timings:"));
