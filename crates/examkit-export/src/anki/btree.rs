@@ -36,37 +36,45 @@ fn joined_len(parts: &[String]) -> usize {
 /// Appends `value` as an SQLite varint (big-endian, seven bits a byte, the
 /// ninth byte whole).
 pub(crate) fn put_varint(out: &mut Vec<u8>, value: u64) {
+    let (bytes, len) = varint(value);
+    out.extend_from_slice(&bytes[..len]);
+}
+
+/// `value` as an SQLite varint: its bytes and how many of them it takes.
+fn varint(value: u64) -> ([u8; 9], usize) {
+    let mut bytes = [0u8; 9];
     if value > 0x00ff_ffff_ffff_ffff {
-        let mut bytes = [0u8; 9];
         bytes[8] = value as u8;
         let mut rest = value >> 8;
         for byte in bytes[..8].iter_mut().rev() {
             *byte = (rest as u8 & 0x7f) | 0x80;
             rest >>= 7;
         }
-        out.extend_from_slice(&bytes);
-        return;
+        return (bytes, 9);
     }
-    let mut bytes = [0u8; 9];
-    let mut n = 0;
+    let len = varint_len(value);
     let mut rest = value;
-    loop {
-        bytes[n] = (rest as u8 & 0x7f) | 0x80;
-        n += 1;
+    for byte in bytes[..len].iter_mut().rev() {
+        *byte = (rest as u8 & 0x7f) | 0x80;
         rest >>= 7;
-        if rest == 0 {
-            break;
-        }
     }
-    bytes[0] &= 0x7f;
-    bytes[..n].reverse();
-    out.extend_from_slice(&bytes[..n]);
+    bytes[len - 1] &= 0x7f;
+    (bytes, len)
 }
 
+/// How many bytes `value` takes as a varint.
 fn varint_len(value: u64) -> usize {
-    let mut buf = Vec::with_capacity(9);
-    put_varint(&mut buf, value);
-    buf.len()
+    match value {
+        0..=0x7f => 1,
+        0x80..=0x3fff => 2,
+        0x4000..=0x1f_ffff => 3,
+        0x20_0000..=0x0fff_ffff => 4,
+        0x1000_0000..=0x07_ffff_ffff => 5,
+        0x08_0000_0000..=0x03ff_ffff_ffff => 6,
+        0x0400_0000_0000..=0x01_ffff_ffff_ffff => 7,
+        0x02_0000_0000_0000..=0x00ff_ffff_ffff_ffff => 8,
+        _ => 9,
+    }
 }
 
 /// The serial type of an integer and the number of bytes it takes.
@@ -338,10 +346,96 @@ fn fits(used: usize, len: usize, size: usize, header_len: usize) -> bool {
     header_len + used + len + 2 <= size
 }
 
+/// The leaf page a table is filling, laid out as [`page_with`] lays out its
+/// cells: each cell written in place below the previous one from the
+/// page's end, its pointer after the 8-byte header. Cells are written once,
+/// straight from the record, instead of being gathered and copied.
+struct OpenLeaf {
+    /// The page, zero but for the cells and their pointers (empty until
+    /// the first cell).
+    page: Vec<u8>,
+    /// Cells on the page.
+    count: usize,
+    /// Where the cell content area starts.
+    content: usize,
+}
+
+impl OpenLeaf {
+    fn new() -> Self {
+        Self {
+            page: Vec::new(),
+            count: 0,
+            content: 0,
+        }
+    }
+
+    /// Bytes taken by the cells and their pointers.
+    fn used(&self) -> usize {
+        self.page.len() - self.content + 2 * self.count
+    }
+
+    /// Writes a cell of `len` bytes, filled by `fill`, below the others.
+    fn push_cell(&mut self, size: usize, len: usize, fill: impl FnOnce(&mut [u8])) {
+        if self.page.is_empty() {
+            self.page = vec![0; size];
+            self.content = size;
+        }
+        self.content -= len;
+        fill(&mut self.page[self.content..self.content + len]);
+        let pointer = 8 + 2 * self.count;
+        self.page[pointer..pointer + 2].copy_from_slice(&(self.content as u16).to_be_bytes());
+        self.count += 1;
+    }
+
+    /// The cells, in order.
+    fn cells(&self) -> Vec<Vec<u8>> {
+        let mut end = self.page.len();
+        (0..self.count)
+            .map(|i| {
+                let start = self.content_of(i);
+                let cell = self.page[start..end].to_vec();
+                end = start;
+                cell
+            })
+            .collect()
+    }
+
+    fn content_of(&self, cell: usize) -> usize {
+        let pointer = 8 + 2 * cell;
+        usize::from(u16::from_be_bytes([
+            self.page[pointer],
+            self.page[pointer + 1],
+        ]))
+    }
+
+    /// Completes the page as a `kind` leaf, hands it to `push`, and starts
+    /// an empty one.
+    fn flush<R>(&mut self, size: usize, kind: u8, push: impl FnOnce(&[u8]) -> R) -> R {
+        if self.page.is_empty() {
+            self.page = vec![0; size];
+            self.content = size;
+        }
+        self.page[0] = kind;
+        let count = self.count as u16;
+        self.page[3..5].copy_from_slice(&count.to_be_bytes());
+        let content_start = if self.content == 65536 {
+            0
+        } else {
+            self.content as u16
+        };
+        self.page[5..7].copy_from_slice(&content_start.to_be_bytes());
+        let pushed = push(&self.page);
+        self.page[..8 + 2 * self.count].fill(0);
+        self.page[self.content..].fill(0);
+        self.count = 0;
+        self.content = size;
+        pushed
+    }
+}
+
 /// A table b-tree written as its rows arrive, in increasing rowid order.
 pub(crate) struct Table {
-    cells: Vec<Vec<u8>>,
-    used: usize,
+    leaf: OpenLeaf,
     last_rowid: i64,
     /// Each leaf written so far: its page and largest rowid.
     leaves: Vec<(u32, i64)>,
@@ -352,8 +446,7 @@ impl Table {
     /// An empty table.
     pub(crate) fn new() -> Self {
         Self {
-            cells: Vec::new(),
-            used: 0,
+            leaf: OpenLeaf::new(),
             last_rowid: i64::MIN,
             leaves: Vec::new(),
             record: Vec::new(),
@@ -375,45 +468,52 @@ impl Table {
         inserted
     }
 
-    /// Adds a row whose record is `record`.
+    /// Adds a row whose record is already encoded.
     fn insert_record(
         &mut self,
         pages: &mut Pages,
         rowid: i64,
         record: &[u8],
     ) -> Result<(), TooLarge> {
-        debug_assert!(rowid > self.last_rowid || self.leaves.is_empty() && self.cells.is_empty());
+        debug_assert!(rowid > self.last_rowid || self.leaves.is_empty() && self.leaf.count == 0);
         let payload = record.len();
         let local = pages.table_local(payload);
-        let mut cell = Vec::with_capacity(local + 22);
-        put_varint(&mut cell, payload as u64);
-        put_varint(&mut cell, rowid as u64);
-        cell.extend_from_slice(&record[..local]);
-        if local < payload {
-            let first = pages.overflow(&record[local..]);
-            cell.extend_from_slice(&first.to_be_bytes());
-        }
-        if !fits(self.used, cell.len(), pages.size, 8) {
+        let overflow = (local < payload).then(|| pages.overflow(&record[local..]));
+        let (payload_varint, payload_len) = varint(payload as u64);
+        let (rowid_varint, rowid_len) = varint(rowid as u64);
+        let len = payload_len + rowid_len + local + if overflow.is_some() { 4 } else { 0 };
+        if !fits(self.leaf.used(), len, pages.size, 8) {
             self.flush(pages)?;
+            if !fits(0, len, pages.size, 8) {
+                return Err(TooLarge);
+            }
         }
-        self.used += cell.len() + 2;
-        self.cells.push(cell);
+        self.leaf.push_cell(pages.size, len, |cell| {
+            let (head, rest) = cell.split_at_mut(payload_len);
+            head.copy_from_slice(&payload_varint[..payload_len]);
+            let (head, rest) = rest.split_at_mut(rowid_len);
+            head.copy_from_slice(&rowid_varint[..rowid_len]);
+            let (head, rest) = rest.split_at_mut(local);
+            head.copy_from_slice(&record[..local]);
+            if let Some(first) = overflow {
+                rest.copy_from_slice(&first.to_be_bytes());
+            }
+        });
         self.last_rowid = rowid;
         Ok(())
     }
 
     fn flush(&mut self, pages: &mut Pages) -> Result<(), TooLarge> {
-        let page = leaf_page(LEAF_TABLE, &self.cells, pages.size, 0).ok_or(TooLarge)?;
-        let number = pages.push(&page);
+        let number = self
+            .leaf
+            .flush(pages.size, LEAF_TABLE, |page| pages.push(page));
         self.leaves.push((number, self.last_rowid));
-        self.cells.clear();
-        self.used = 0;
         Ok(())
     }
 
     /// Writes the last leaf and the interior pages; returns the root page.
     pub(crate) fn finish(mut self, pages: &mut Pages) -> Result<u32, TooLarge> {
-        if !self.cells.is_empty() || self.leaves.is_empty() {
+        if self.leaf.count > 0 || self.leaves.is_empty() {
             self.flush(pages)?;
         }
         let mut level = self.leaves;
@@ -429,11 +529,11 @@ impl Table {
     /// content laid out for page 1 (after the database header).
     fn finish_on_first_page(mut self, pages: &mut Pages) -> Result<Vec<u8>, TooLarge> {
         if self.leaves.is_empty()
-            && let Some(page) = leaf_page(LEAF_TABLE, &self.cells, pages.size, HEADER)
+            && let Some(page) = leaf_page(LEAF_TABLE, &self.leaf.cells(), pages.size, HEADER)
         {
             return Ok(page);
         }
-        if !self.cells.is_empty() {
+        if self.leaf.count > 0 {
             self.flush(pages)?;
         }
         let mut level = self.leaves;
@@ -588,5 +688,32 @@ mod tests {
             encode((1 << 56) | 0x1ff),
             [0x80, 0xc0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0xff]
         );
+    }
+
+    #[test]
+    fn varint_lengths_follow_the_bits_they_hold() {
+        for bits in 0..=64u32 {
+            let largest = if bits == 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
+            for value in [largest, largest.saturating_add(1), largest / 3 * 2] {
+                let needed = 64 - value.leading_zeros() as usize;
+                let expected = if needed > 56 {
+                    9
+                } else {
+                    needed.div_ceil(7).max(1)
+                };
+                let (bytes, len) = varint(value);
+                assert_eq!((len, varint_len(value)), (expected, expected), "{value:#x}");
+                // Every byte but the last of a short varint has its top bit set.
+                let continued = bytes[..len - 1].iter().all(|b| b & 0x80 != 0);
+                assert!(
+                    continued && (len == 9 || bytes[len - 1] & 0x80 == 0),
+                    "{value:#x}"
+                );
+            }
+        }
     }
 }
