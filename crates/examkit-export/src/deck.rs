@@ -233,21 +233,40 @@ fn domain_description(domain: &DomainEntry<'_>) -> String {
 /// removed, so the level is one Anki tag component.
 fn tag_level(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_tag_level(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out` as a [`tag_level`].
+fn push_tag_level(out: &mut String, text: &str) {
+    let start = out.len();
     for c in text.chars() {
         if c.is_whitespace() || c == '\u{3000}' {
-            if !out.ends_with('-') {
+            if !out[start..].ends_with('-') {
                 out.push('-');
             }
         } else if !c.is_control() && c != ':' {
             out.push(c);
         }
     }
-    let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() {
-        "-".to_owned()
-    } else {
-        trimmed.to_owned()
+    let kept = out[start..].trim_end_matches('-').len();
+    out.truncate(start + kept);
+    let leading = kept - out[start..].trim_start_matches('-').len();
+    out.drain(start..start + leading);
+    if out.len() == start {
+        out.push('-');
     }
+}
+
+/// The tag `<ns>::<facet>::<value>`, `value` made a [`tag_level`].
+fn facet_tag(ns: &str, facet: &str, value: &str) -> String {
+    let mut tag = String::with_capacity(ns.len() + facet.len() + value.len() + 4);
+    tag.push_str(ns);
+    tag.push_str("::");
+    tag.push_str(facet);
+    tag.push_str("::");
+    push_tag_level(&mut tag, value);
+    tag
 }
 
 /// A category name as a tag level: lower case, words joined by `-`.
@@ -271,34 +290,32 @@ fn slug(text: &str) -> String {
 /// A content tag under `<ns>::tag::`, keeping its `::` hierarchy and
 /// dropping empty levels.
 fn content_tag(ns: &str, tag: &str) -> String {
-    let levels: Vec<String> = tag
-        .split("::")
-        .filter(|l| !l.trim().is_empty())
-        .map(tag_level)
-        .collect();
-    if levels.is_empty() {
-        format!("{ns}::tag")
-    } else {
-        format!("{ns}::tag::{}", levels.join("::"))
+    let mut out = String::with_capacity(ns.len() + tag.len() + 5);
+    out.push_str(ns);
+    out.push_str("::tag");
+    for level in tag.split("::").filter(|l| !l.trim().is_empty()) {
+        out.push_str("::");
+        push_tag_level(&mut out, level);
     }
+    out
 }
 
 /// The tags of a question note.
 #[must_use]
 pub fn question_tags(exam_id: &str, domain: &str, task: &str, question: &Question) -> Vec<String> {
     let ns = tag_level(exam_id);
-    let mut tags = vec![
-        format!("{ns}::domain::{}", tag_level(domain)),
-        format!("{ns}::task::{}", tag_level(task)),
-    ];
+    let mut tags = Vec::with_capacity(4 + question.services.len() + question.tags.len());
+    tags.push(facet_tag(&ns, "domain", domain));
+    tags.push(facet_tag(&ns, "task", task));
+    // Type and difficulty names are tag levels as they are.
     if let Some(kind) = question.kind {
-        tags.push(format!("{ns}::type::{}", kind.name()));
+        tags.push(facet_tag(&ns, "type", kind.name()));
     }
     if let Some(difficulty) = question.difficulty {
-        tags.push(format!("{ns}::difficulty::{}", difficulty.name()));
+        tags.push(facet_tag(&ns, "difficulty", difficulty.name()));
     }
     for service in &question.services {
-        tags.push(format!("{ns}::service::{}", tag_level(service.as_str())));
+        tags.push(facet_tag(&ns, "service", service.as_str()));
     }
     for tag in &question.tags {
         tags.push(content_tag(&ns, tag.as_str()));
@@ -316,15 +333,15 @@ pub fn service_tags(
     let ns = tag_level(exam_id);
     let mut tags = Vec::new();
     if let Some(id) = &service.id {
-        tags.push(format!("{ns}::service::{}", tag_level(id.as_str())));
+        tags.push(facet_tag(&ns, "service", id.as_str()));
     }
     if let Some(category) = &service.category {
         tags.push(format!("{ns}::category::{}", slug(category.as_str())));
     }
     for task in &service.tasks {
-        tags.push(format!("{ns}::task::{}", tag_level(task.as_str())));
+        tags.push(facet_tag(&ns, "task", task.as_str()));
         if let Some(domain) = domain_of(task.as_str()) {
-            tags.push(format!("{ns}::domain::{}", tag_level(&domain)));
+            tags.push(facet_tag(&ns, "domain", &domain));
         }
     }
     if service.scope == Scope::Out {
@@ -717,6 +734,40 @@ mod tests {
             "ns::tag::rag::retrieval"
         );
         assert_eq!(content_tag("ns", "a::::b::"), "ns::tag::a::b");
+        assert_eq!(content_tag("ns", " :: "), "ns::tag");
+        assert_eq!(facet_tag("ns", "task", "- 1.1 -"), "ns::task::1.1");
+        assert_eq!(facet_tag("ns", "task", "\u{7}"), "ns::task::-");
+    }
+
+    /// A tag level by its definition: the characters kept, each whitespace
+    /// run one `-`, then `-` trimmed from both ends, `-` when nothing is left.
+    fn tag_level_by_definition(text: &str) -> String {
+        let mut level = String::new();
+        for c in text.chars() {
+            if c.is_whitespace() || c == '\u{3000}' {
+                if !level.ends_with('-') {
+                    level.push('-');
+                }
+            } else if !c.is_control() && c != ':' {
+                level.push(c);
+            }
+        }
+        match level.trim_matches('-') {
+            "" => "-".to_owned(),
+            trimmed => trimmed.to_owned(),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tag_levels_append_as_defined(
+            prefix in "[a-z:-]{0,4}",
+            text in "[a-z\\- :\t\u{7}\u{3000}\u{85}é]{0,12}",
+        ) {
+            let mut out = prefix.clone();
+            push_tag_level(&mut out, &text);
+            proptest::prop_assert_eq!(out, format!("{prefix}{}", tag_level_by_definition(&text)));
+        }
     }
 
     #[test]
