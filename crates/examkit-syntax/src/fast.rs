@@ -228,7 +228,7 @@ impl Reader<'_> {
                 .map(|(text, end)| scalar(text, ScalarStyle::Quoted, self.range(start, end)))?,
             b'\'' => {
                 let (text, end) = single_quoted(self.text, start, line.end)?;
-                scalar(&text, ScalarStyle::Quoted, self.range(start, end))
+                owned_scalar(text, ScalarStyle::Quoted, self.range(start, end))
             }
             b'[' => self.flow_sequence(start, line.end)?,
             _ => {
@@ -353,9 +353,15 @@ impl Reader<'_> {
                 self.text.len()
             }
         };
-        let mut text = String::new();
+        let body = &self.lines[self.at + 1..=last];
+        // Each line's content and one separator (or the final line break).
+        let capacity: usize = body
+            .iter()
+            .map(|l| (l.end - l.start).saturating_sub(content_indent) + 1)
+            .sum();
+        let mut text = String::with_capacity(capacity);
         let mut breaks = 0usize;
-        for l in &self.lines[self.at + 1..=last] {
+        for l in body {
             if l.blank {
                 breaks += 1;
                 continue;
@@ -383,7 +389,7 @@ impl Reader<'_> {
         }
         let start = first.start + content_indent;
         self.at = stop;
-        Some(scalar(&text, ScalarStyle::Quoted, self.range(start, end)))
+        Some(owned_scalar(text, ScalarStyle::Quoted, self.range(start, end)))
     }
 
     /// A flow sequence of plain and quoted scalars on one line, from `[` at
@@ -407,7 +413,7 @@ impl Reader<'_> {
                 }
                 b'\'' => {
                     let (text, end) = single_quoted(self.text, at, line_end)?;
-                    let node = scalar(&text, ScalarStyle::Quoted, self.range(at, end));
+                    let node = owned_scalar(text, ScalarStyle::Quoted, self.range(at, end));
                     (node, skip_spaces(bytes, end, line_end))
                 }
                 _ => {
@@ -439,6 +445,17 @@ impl Reader<'_> {
 }
 
 fn scalar(text: &str, style: ScalarStyle, range: TextRange) -> Node {
+    Node {
+        kind: NodeKind::Scalar(Scalar {
+            text: CompactString::from(text),
+            style,
+        }),
+        range,
+    }
+}
+
+/// [`scalar`] for text built here: a long text keeps its buffer.
+fn owned_scalar(text: String, style: ScalarStyle, range: TextRange) -> Node {
     Node {
         kind: NodeKind::Scalar(Scalar {
             text: CompactString::from(text),
