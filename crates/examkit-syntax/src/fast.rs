@@ -389,7 +389,11 @@ impl Reader<'_> {
         }
         let start = first.start + content_indent;
         self.at = stop;
-        Some(owned_scalar(text, ScalarStyle::Quoted, self.range(start, end)))
+        Some(owned_scalar(
+            text,
+            ScalarStyle::Quoted,
+            self.range(start, end),
+        ))
     }
 
     /// A flow sequence of plain and quoted scalars on one line, from `[` at
@@ -551,20 +555,24 @@ fn plain_end(text: &str, start: usize, line_end: usize) -> Option<usize> {
 }
 
 /// A plain scalar inside a flow sequence: not empty, without flow
-/// indicators, quotes, comments or colons, not starting with an indicator.
+/// indicators, quotes, comments or colons, no word starting with an indicator.
 fn flow_plain(item: &str) -> bool {
-    let Some(first) = item.bytes().next() else {
-        return false;
-    };
-    !matches!(
-        first,
-        b'-' | b'?' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
-    ) && !item.bytes().any(|b| {
-        matches!(
-            b,
-            b'[' | b']' | b'{' | b'}' | b'#' | b'\'' | b'"' | b':' | b','
+    // Every word is held to what may start a plain scalar: the general
+    // parser rejects, for one, a `-` after a space right before `]` or `,`.
+    let starts_plain = |word: &str| {
+        !matches!(
+            word.as_bytes()[0],
+            b'-' | b'?' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
         )
-    })
+    };
+    !item.is_empty()
+        && item.split(' ').filter(|w| !w.is_empty()).all(starts_plain)
+        && !item.bytes().any(|b| {
+            matches!(
+                b,
+                b'[' | b']' | b'{' | b'}' | b'#' | b'\'' | b'"' | b':' | b','
+            )
+        })
 }
 
 /// A double-quoted scalar on one line without escapes, from its opening
