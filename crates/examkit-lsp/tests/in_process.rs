@@ -28,15 +28,12 @@ async fn a_burst_of_edits_and_requests_is_applied_in_order() {
     let mut requests = 0;
     for i in 0..300u32 {
         let ch = char::from(b'a' + (i % 26) as u8);
+        let at = json!({ "line": 0, "character": i });
         client
-            .notify(
-                "textDocument/didChange",
-                json!({
-                    "textDocument": { "uri": uri, "version": i + 2 },
-                    "contentChanges": [{ "range": {
-                        "start": { "line": 0, "character": i }, "end": { "line": 0, "character": i }
-                    }, "text": ch.to_string() }]
-                }),
+            .change(
+                &uri,
+                i + 2,
+                json!({ "range": { "start": at, "end": at }, "text": ch.to_string() }),
             )
             .await;
         expected.push(ch);

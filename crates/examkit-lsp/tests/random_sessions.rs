@@ -264,11 +264,7 @@ async fn session(seed: u64, utf8: bool) {
             let range =
                 json!({ "start": position(&text, start, utf8), "end": position(&text, end, utf8) });
             client
-                .notify(
-                    "textDocument/didChange",
-                    json!({ "textDocument": { "uri": uri, "version": version },
-                        "contentChanges": [{ "range": range, "text": insert }] }),
-                )
+                .change(&uri, version, json!({ "range": range, "text": insert }))
                 .await;
             text.replace_range(start..end, insert);
             true
@@ -284,11 +280,7 @@ async fn session(seed: u64, utf8: bool) {
             };
             let range = json!({ "start": start, "end": end });
             client
-                .notify(
-                    "textDocument/didChange",
-                    json!({ "textDocument": { "uri": uri, "version": version },
-                        "contentChanges": [{ "range": range, "text": insert }] }),
-                )
+                .change(&uri, version, json!({ "range": range, "text": insert }))
                 .await;
             false
         } else {
@@ -299,13 +291,7 @@ async fn session(seed: u64, utf8: bool) {
                 .find('\n')
                 .map_or(text.len(), |i| start + i + 1);
             text.replace_range(start..end, "");
-            client
-                .notify(
-                    "textDocument/didChange",
-                    json!({ "textDocument": { "uri": uri, "version": version },
-                        "contentChanges": [{ "text": text }] }),
-                )
-                .await;
+            client.change(&uri, version, json!({ "text": text })).await;
             true
         };
         if !known {
@@ -382,13 +368,7 @@ async fn session(seed: u64, utf8: bool) {
         .replacen("services: []", "services: [amazon-bedrok]", 1)
         .replacen("correct: true", "correct: false", 1);
     version += 1;
-    client
-        .notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": version },
-                "contentChanges": [{ "text": text }] }),
-        )
-        .await;
+    client.change(&uri, version, json!({ "text": text })).await;
     let (_, diagnostics) = settle(&mut client, &uri, version, &mut pending, seed).await;
     let expected = check_findings(&root, &file, &text);
     assert_eq!(expected.len(), 2, "{expected:?}");

@@ -73,6 +73,16 @@ impl Client {
             .await;
     }
 
+    /// Sends `textDocument/didChange` with one content change.
+    pub async fn change(&mut self, uri: &str, version: impl Into<Value>, change: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version.into() },
+                "contentChanges": [change] }),
+        )
+        .await;
+    }
+
     /// Sends a request (without waiting for its answer).
     pub async fn request(&mut self, id: u64, method: &str, params: Value) {
         self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
