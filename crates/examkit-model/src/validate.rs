@@ -42,7 +42,11 @@ pub mod codes {
 /// Validates a document of `kind` and places each error on its node.
 #[must_use]
 pub fn validate(kind: Kind, root: &Node, json: &Value, source: &str) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> = validator(kind)
+    let validator = validator(kind);
+    if validator.is_valid(json) {
+        return Vec::new();
+    }
+    let mut diagnostics: Vec<Diagnostic> = validator
         .iter_errors(json)
         .map(|error| {
             let path = instance_path(error.instance_path());
