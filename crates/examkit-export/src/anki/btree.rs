@@ -374,12 +374,17 @@ impl OpenLeaf {
         self.page.len() - self.content + 2 * self.count
     }
 
-    /// Writes a cell of `len` bytes, filled by `fill`, below the others.
-    fn push_cell(&mut self, size: usize, len: usize, fill: impl FnOnce(&mut [u8])) {
+    /// Allocates the page of `size` bytes on first use.
+    fn open(&mut self, size: usize) {
         if self.page.is_empty() {
             self.page = vec![0; size];
             self.content = size;
         }
+    }
+
+    /// Writes a cell of `len` bytes, filled by `fill`, below the others.
+    fn push_cell(&mut self, size: usize, len: usize, fill: impl FnOnce(&mut [u8])) {
+        self.open(size);
         self.content -= len;
         fill(&mut self.page[self.content..self.content + len]);
         let pointer = 8 + 2 * self.count;
@@ -400,6 +405,7 @@ impl OpenLeaf {
             .collect()
     }
 
+    /// Where cell number `cell` starts, read from its pointer.
     fn content_of(&self, cell: usize) -> usize {
         let pointer = 8 + 2 * cell;
         usize::from(u16::from_be_bytes([
@@ -411,10 +417,7 @@ impl OpenLeaf {
     /// Completes the page as a `kind` leaf, hands it to `push`, and starts
     /// an empty one.
     fn flush<R>(&mut self, size: usize, kind: u8, push: impl FnOnce(&[u8]) -> R) -> R {
-        if self.page.is_empty() {
-            self.page = vec![0; size];
-            self.content = size;
-        }
+        self.open(size);
         self.page[0] = kind;
         let count = self.count as u16;
         self.page[3..5].copy_from_slice(&count.to_be_bytes());
