@@ -12,10 +12,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use examkit_check::discover::{NestedRoots, content_files};
 use examkit_check::{Config, analyse};
 use examkit_model::{SourceFile, Workspace};
 use serde_json::{Value, json};
@@ -129,11 +130,7 @@ fn position(text: &str, at: usize, utf8: bool) -> Value {
 fn boundary(rng: &mut Rng, text: &str) -> usize {
     let lines = lines(text);
     let (start, content) = lines[rng.below(lines.len())];
-    let mut at = rng.below(content.len() + 1);
-    while !content.is_char_boundary(at) {
-        at -= 1;
-    }
-    start + at
+    near(text, start + rng.below(content.len() + 1))
 }
 
 /// The nearest offset at or before `at` (and not before the start of the
@@ -169,23 +166,11 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn content_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            content_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-}
-
 /// What `examkit check` reports for `edited` in `root`, with `text` in
 /// place of what is on disk: each finding's code and message.
 fn check_findings(root: &Path, edited: &Path, text: &str) -> BTreeMap<(String, String), usize> {
-    let mut paths = Vec::new();
-    content_files(root, &mut paths);
-    paths.sort();
+    let (paths, unreadable) = content_files(root, NestedRoots::Skip);
+    assert!(unreadable.is_empty(), "{unreadable:?}");
     let files = paths
         .iter()
         .map(|path| {

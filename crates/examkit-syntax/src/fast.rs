@@ -228,7 +228,7 @@ impl Reader<'_> {
                 .map(|(text, end)| scalar(text, ScalarStyle::Quoted, self.range(start, end)))?,
             b'\'' => {
                 let (text, end) = single_quoted(self.text, start, line.end)?;
-                owned_scalar(text, ScalarStyle::Quoted, self.range(start, end))
+                scalar(text, ScalarStyle::Quoted, self.range(start, end))
             }
             b'[' => self.flow_sequence(start, line.end)?,
             _ => {
@@ -389,11 +389,7 @@ impl Reader<'_> {
         }
         let start = first.start + content_indent;
         self.at = stop;
-        Some(owned_scalar(
-            text,
-            ScalarStyle::Quoted,
-            self.range(start, end),
-        ))
+        Some(scalar(text, ScalarStyle::Quoted, self.range(start, end)))
     }
 
     /// A flow sequence of plain and quoted scalars on one line, from `[` at
@@ -417,7 +413,7 @@ impl Reader<'_> {
                 }
                 b'\'' => {
                     let (text, end) = single_quoted(self.text, at, line_end)?;
-                    let node = owned_scalar(text, ScalarStyle::Quoted, self.range(at, end));
+                    let node = scalar(text, ScalarStyle::Quoted, self.range(at, end));
                     (node, skip_spaces(bytes, end, line_end))
                 }
                 _ => {
@@ -448,21 +444,12 @@ impl Reader<'_> {
     }
 }
 
-fn scalar(text: &str, style: ScalarStyle, range: TextRange) -> Node {
+/// A scalar node. Text built here (a `String`) keeps its buffer when long;
+/// borrowed text is copied, short text of either kind is stored inline.
+fn scalar(text: impl Into<CompactString>, style: ScalarStyle, range: TextRange) -> Node {
     Node {
         kind: NodeKind::Scalar(Scalar {
-            text: CompactString::from(text),
-            style,
-        }),
-        range,
-    }
-}
-
-/// [`scalar`] for text built here: a long text keeps its buffer.
-fn owned_scalar(text: String, style: ScalarStyle, range: TextRange) -> Node {
-    Node {
-        kind: NodeKind::Scalar(Scalar {
-            text: CompactString::from(text),
+            text: text.into(),
             style,
         }),
         range,

@@ -486,7 +486,7 @@ impl Table {
         let (rowid_varint, rowid_len) = varint(rowid as u64);
         let len = payload_len + rowid_len + local + if overflow.is_some() { 4 } else { 0 };
         if !fits(self.leaf.used(), len, pages.size, 8) {
-            self.flush(pages)?;
+            self.flush(pages);
             if !fits(0, len, pages.size, 8) {
                 return Err(TooLarge);
             }
@@ -506,18 +506,17 @@ impl Table {
         Ok(())
     }
 
-    fn flush(&mut self, pages: &mut Pages) -> Result<(), TooLarge> {
+    fn flush(&mut self, pages: &mut Pages) {
         let number = self
             .leaf
             .flush(pages.size, LEAF_TABLE, |page| pages.push(page));
         self.leaves.push((number, self.last_rowid));
-        Ok(())
     }
 
     /// Writes the last leaf and the interior pages; returns the root page.
     pub(crate) fn finish(mut self, pages: &mut Pages) -> Result<u32, TooLarge> {
         if self.leaf.count > 0 || self.leaves.is_empty() {
-            self.flush(pages)?;
+            self.flush(pages);
         }
         let mut level = self.leaves;
         while level.len() > 1 {
@@ -537,7 +536,7 @@ impl Table {
             return Ok(page);
         }
         if self.leaf.count > 0 {
-            self.flush(pages)?;
+            self.flush(pages);
         }
         let mut level = self.leaves;
         loop {
