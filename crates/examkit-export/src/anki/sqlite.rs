@@ -194,7 +194,7 @@ impl Inserter {
                     Value::Text(&note.tags),
                     Value::Joined {
                         parts: note.fields,
-                        separator: 0x1f,
+                        separator: super::validate::FIELD_SEPARATOR,
                     },
                     sort_field,
                     Value::Int(i64::from(note.csum)),

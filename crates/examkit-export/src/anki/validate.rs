@@ -83,6 +83,10 @@ pub(crate) fn guid_is_valid(guid: &str) -> bool {
     !guid.is_empty() && !guid.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// The byte between fields in Anki's `notes.flds` (U+001F, the unit
+/// separator), which no field may contain.
+pub(crate) const FIELD_SEPARATOR: u8 = 0x1f;
+
 /// Checks one note against its note type and the package's decks, except
 /// for its GUID (see [`guid_is_valid`]; uniqueness is checked by the
 /// caller, in package order).
@@ -105,7 +109,9 @@ pub(crate) fn note_contents(
         .fields
         .iter()
         .zip(&note.fields)
-        .find(|(_, value)| value.contains('\u{1f}'))
+        // The field texts are most of the package: memchr's vectorised
+        // search is several times faster than `str::contains` here.
+        .find(|(_, value)| memchr::memchr(FIELD_SEPARATOR, value.as_bytes()).is_some())
     {
         return Err(NoteProblem::FieldSeparator { field: def.name });
     }
