@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use examkit_model::schema_codes;
-use examkit_syntax::{Node, NodeKind, PathSegment, TextRange, locate, to_json};
+use examkit_model::{Instance, schema_codes};
+use examkit_syntax::{Node, NodeKind, PathSegment, TextRange, locate};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
@@ -91,8 +91,7 @@ fn missing_keys(current: &Current) -> Vec<(Vec<PathSegment>, Vec<String>)> {
     let (Some(kind), Some(root)) = (current.kind, current.tree.as_ref()) else {
         return missing;
     };
-    let json = to_json(root);
-    for error in examkit_model::validator(kind).iter_errors(&json) {
+    for error in examkit_model::validator(kind).iter_errors(Instance::Tree(root)) {
         if let ValidationErrorKind::Required { property } = error.kind() {
             let path: Vec<PathSegment> = error
                 .instance_path()

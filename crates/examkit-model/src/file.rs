@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use examkit_syntax::{Diagnostic, LineIndex, Node, TextRange, parse, parse_bytes, to_json};
+use examkit_syntax::{Diagnostic, LineIndex, Node, TextRange, parse, parse_bytes};
 
 use crate::entities::{Entity, read_entity};
 use crate::references::{Reference, references};
@@ -96,8 +96,7 @@ impl SourceFile {
             // tree that parsed cleanly; entities and references are read
             // either way, for the editor.
             if syntax_ok {
-                let json = to_json(root);
-                diagnostics.extend(validate(kind, root, &json, &text));
+                diagnostics.extend(validate(kind, root, &text));
             }
             let read = read_entity(kind, root);
             diagnostics.extend(semantic_checks(&read));

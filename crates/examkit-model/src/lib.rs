@@ -7,6 +7,7 @@
 
 pub mod entities;
 mod file;
+mod instance;
 pub mod references;
 mod schemas;
 mod semantics;
@@ -15,6 +16,7 @@ mod validate;
 mod workspace;
 
 pub use file::{SourceFile, codes as file_codes};
+pub use instance::{Instance, TreeJson};
 pub use schemas::{Kind, schema, validator};
 pub use semantics::codes as semantic_codes;
 pub use suggest::{did_you_mean, edit_distance};

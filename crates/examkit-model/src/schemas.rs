@@ -6,6 +6,8 @@
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+
+use crate::instance::TreeJson;
 use serde_json::Value;
 
 /// The kinds of content file, named by a file's `kind:` key.
@@ -71,7 +73,7 @@ impl Kind {
 
 struct Compiled {
     document: Value,
-    validator: Validator,
+    validator: Validator<TreeJson>,
 }
 
 fn compiled(kind: Kind) -> &'static Compiled {
@@ -83,7 +85,10 @@ fn compiled(kind: Kind) -> &'static Compiled {
         let document: Value =
             serde_json::from_str(kind.schema_text()).expect("embedded schema is valid JSON");
         #[allow(clippy::expect_used)]
-        let validator = jsonschema::draft202012::new(&document).expect("embedded schema compiles");
+        let validator = jsonschema::options_for::<TreeJson>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&document)
+            .expect("embedded schema compiles");
         Compiled {
             document,
             validator,
@@ -97,9 +102,10 @@ pub fn schema(kind: Kind) -> &'static Value {
     &compiled(kind).document
 }
 
-/// The compiled validator of `kind`.
+/// The compiled validator of `kind`; it reads the syntax tree in place
+/// ([`Instance::Tree`](crate::Instance::Tree)).
 #[must_use]
-pub fn validator(kind: Kind) -> &'static Validator {
+pub fn validator(kind: Kind) -> &'static Validator<TreeJson> {
     &compiled(kind).validator
 }
 

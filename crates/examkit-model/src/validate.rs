@@ -12,6 +12,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
+use crate::instance::Instance;
 use crate::schemas::{Kind, schema, validator};
 use crate::suggest::did_you_mean;
 
@@ -41,13 +42,13 @@ pub mod codes {
 
 /// Validates a document of `kind` and places each error on its node.
 #[must_use]
-pub fn validate(kind: Kind, root: &Node, json: &Value, source: &str) -> Vec<Diagnostic> {
+pub fn validate(kind: Kind, root: &Node, source: &str) -> Vec<Diagnostic> {
     let validator = validator(kind);
-    if validator.is_valid(json) {
+    if validator.is_valid(Instance::Tree(root)) {
         return Vec::new();
     }
     let mut diagnostics: Vec<Diagnostic> = validator
-        .iter_errors(json)
+        .iter_errors(Instance::Tree(root))
         .map(|error| {
             let path = instance_path(error.instance_path());
             let schema_path: Vec<String> =
