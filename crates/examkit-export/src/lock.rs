@@ -174,7 +174,9 @@ impl Lock {
             push_json_string(&mut out, &entry.source);
             out.push_str(", \"hash\": ");
             push_json_string(&mut out, &entry.hash);
-            let _ = write!(out, ", \"modified\": {}}}", entry.modified);
+            out.push_str(", \"modified\": ");
+            out.push_str(itoa::Buffer::new().format(entry.modified));
+            out.push('}');
         }
         out.push_str(if first { "}\n}\n" } else { "\n  }\n}\n" });
         out

@@ -253,12 +253,17 @@ pub(crate) fn build(package: &Package) -> Result<Rows<'_>, AnkiError> {
 }
 
 /// Anki's tag column format: `" a b "`, or `""` for no tags.
-fn join_tags(tags: &[String]) -> String {
+fn join_tags(tags: &[&str]) -> String {
     if tags.is_empty() {
-        String::new()
-    } else {
-        format!(" {} ", tags.join(" "))
+        return String::new();
     }
+    let mut joined = String::with_capacity(1 + tags.iter().map(|t| t.len() + 1).sum::<usize>());
+    joined.push(' ');
+    for tag in tags {
+        joined.push_str(tag);
+        joined.push(' ');
+    }
+    joined
 }
 
 #[cfg(test)]

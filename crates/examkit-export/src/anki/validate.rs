@@ -58,11 +58,11 @@ fn caseless(s: &str) -> impl Iterator<Item = char> + '_ {
 
 /// The note's tags sorted (ignoring case) and without case-insensitive
 /// duplicates, as Anki keeps them; `Err` holds the first invalid tag.
-pub(crate) fn normalized_tags(tags: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn normalized_tags(tags: &[String]) -> Result<Vec<&str>, String> {
     if let Some(bad) = tags.iter().find(|t| !is_valid_tag(t)) {
         return Err(bad.clone());
     }
-    let mut sorted: Vec<String> = tags.to_vec();
+    let mut sorted: Vec<&str> = tags.iter().map(String::as_str).collect();
     // Lower-case ASCII tags (the usual case): caseless order is byte order.
     if tags
         .iter()
@@ -155,10 +155,7 @@ mod tests {
     #[test]
     fn tags_are_sorted_and_deduplicated() {
         let tags = ["b", "A", "a", "B::x", "b"].map(String::from);
-        assert_eq!(
-            normalized_tags(&tags),
-            Ok(vec!["A".into(), "b".into(), "B::x".into()])
-        );
+        assert_eq!(normalized_tags(&tags), Ok(vec!["A", "b", "B::x"]));
         assert_eq!(
             normalized_tags(&["ok".into(), "not ok".into()]),
             Err("not ok".into())
