@@ -17,6 +17,7 @@
 //!   tasks, file order of questions, then services by id; new cards are due
 //!   in that order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -107,7 +108,7 @@ pub fn build(selection: &Selection<'_>) -> DeckBuild {
                 .task
                 .summary
                 .as_ref()
-                .map(|s| render(s.as_str()))
+                .map(|s| render(s.as_str()).into_owned())
                 .unwrap_or_default();
             let deck = Deck::new(task_deck(&domain_name, task), description);
             task_decks.insert(task.id, deck.id);
@@ -218,7 +219,7 @@ fn domain_description(domain: &DomainEntry<'_>) -> String {
     let mut html = domain
         .domain
         .and_then(|d| d.summary.as_ref())
-        .map(|s| render(s.as_str()))
+        .map(|s| render(s.as_str()).into_owned())
         .unwrap_or_default();
     if let Some(weight) = domain.weight {
         let _ = write!(
@@ -412,12 +413,12 @@ fn question_note(
         stem: question
             .stem
             .as_ref()
-            .map(|s| render(s.as_str()))
+            .map(|s| render(s.as_str()).into_owned())
             .unwrap_or_default(),
         explanation: question
             .explanation
             .as_ref()
-            .map(|s| render(s.as_str()))
+            .map(|s| render(s.as_str()).into_owned())
             .unwrap_or_default(),
         task: escape_text(format!("{} {}", q.task.id, task_title).trim_end()),
         services: services.join(", "),
@@ -434,7 +435,7 @@ fn question_note(
     (note, format!("question/{id}"))
 }
 
-fn why_html(why: Option<&examkit_model::entities::Spanned<String>>) -> String {
+fn why_html(why: Option<&examkit_model::entities::Spanned<String>>) -> Cow<'_, str> {
     why.map(|w| render(w.as_str())).unwrap_or_default()
 }
 
@@ -679,7 +680,7 @@ fn service_note(selection: &Selection<'_>, deck_id: i64, service: &Service) -> (
         definition: service
             .definition
             .as_ref()
-            .map(|d| render(d.as_str()))
+            .map(|d| render(d.as_str()).into_owned())
             .unwrap_or_default(),
         use_cases,
         features,

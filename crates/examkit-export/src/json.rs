@@ -37,7 +37,7 @@ impl Text {
     fn of(markdown: &str) -> Self {
         Self {
             markdown: markdown.to_owned(),
-            html: render(markdown),
+            html: render(markdown).into_owned(),
         }
     }
 

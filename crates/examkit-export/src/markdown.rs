@@ -21,9 +21,12 @@
 //! A text that is a single paragraph renders without the `<p>` wrapper, so
 //! short texts (option text, names) stay inline.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-/// Renders `markdown` to safe HTML (see the module documentation).
+/// Renders `markdown` to safe HTML (see the module documentation);
+/// borrowed when the text is plain and needs no change.
 ///
 /// ```
 /// use examkit_export::markdown::render;
@@ -31,13 +34,18 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd,
 /// assert_eq!(render("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
 /// ```
 #[must_use]
-pub fn render(markdown: &str) -> String {
+pub fn render(markdown: &str) -> Cow<'_, str> {
     let cleaned = strip_controls(markdown);
     let text = cleaned.trim();
-    if is_plain(text) {
-        return text.to_owned();
+    if !is_plain(text) {
+        return Cow::Owned(render_markdown(text));
     }
-    render_markdown(text)
+    // Plain text is its own HTML: borrowed from the input when no control
+    // character had to be removed (most option texts and rationales).
+    match &cleaned {
+        CowStr::Borrowed(borrowed) => Cow::Borrowed(borrowed.trim()),
+        _ => Cow::Owned(text.to_owned()),
+    }
 }
 
 /// True when `text` (trimmed, without control characters) renders to
