@@ -4,10 +4,9 @@
 
 use std::collections::HashMap;
 
-use examkit_model::{Instance, schema_codes};
+use examkit_model::{Instance, instance_path, schema_codes};
 use examkit_syntax::{Node, NodeKind, PathSegment, TextRange, locate};
 use jsonschema::error::ValidationErrorKind;
-use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit,
@@ -93,14 +92,7 @@ fn missing_keys(current: &Current) -> Vec<(Vec<PathSegment>, Vec<String>)> {
     };
     for error in examkit_model::validator(kind).iter_errors(Instance::Tree(root)) {
         if let ValidationErrorKind::Required { property } = error.kind() {
-            let path: Vec<PathSegment> = error
-                .instance_path()
-                .iter()
-                .map(|s| match s {
-                    LocationSegment::Property(k) => PathSegment::Key(k.into_owned()),
-                    LocationSegment::Index(i) => PathSegment::Index(i),
-                })
-                .collect();
+            let path = instance_path(error.instance_path());
             if let Some(name) = property.as_str() {
                 let at = match missing.iter().position(|(p, _)| *p == path) {
                     Some(i) => i,

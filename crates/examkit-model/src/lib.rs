@@ -20,5 +20,5 @@ pub use instance::{Instance, TreeJson};
 pub use schemas::{Kind, schema, validator};
 pub use semantics::codes as semantic_codes;
 pub use suggest::{did_you_mean, edit_distance};
-pub use validate::{codes as schema_codes, validate};
+pub use validate::{codes as schema_codes, instance_path, validate};
 pub use workspace::{Definition, Index, Workspace};

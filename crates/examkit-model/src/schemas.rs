@@ -6,9 +6,9 @@
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+use serde_json::Value;
 
 use crate::instance::TreeJson;
-use serde_json::Value;
 
 /// The kinds of content file, named by a file's `kind:` key.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -69,7 +69,9 @@ pub fn validate(kind: Kind, root: &Node, source: &str) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn instance_path(location: &jsonschema::paths::Location) -> Vec<PathSegment> {
+/// A validation error's instance location as a path into the tree.
+#[must_use]
+pub fn instance_path(location: &jsonschema::paths::Location) -> Vec<PathSegment> {
     location
         .iter()
         .map(|segment| match segment {
