@@ -36,6 +36,8 @@ pub(crate) fn parse(text: &str, base: u32) -> Option<Node> {
         lines: lines(text),
         at: 0,
         depth: 0,
+        open_entries: Vec::new(),
+        open_items: Vec::new(),
     };
     reader.skip_insignificant();
     let first = reader.lines.get(reader.at)?;
@@ -107,6 +109,12 @@ struct Reader<'a> {
     /// The next line to read.
     at: usize,
     depth: usize,
+    /// The entries of the mappings being read, the innermost mapping's
+    /// last. A mapping moves its own into a vector of their exact number
+    /// when it ends: no vector grows entry by entry, none keeps spare room.
+    open_entries: Vec<Entry>,
+    /// The items of the sequences being read, kept the same way.
+    open_items: Vec<Node>,
 }
 
 impl Reader<'_> {
@@ -155,13 +163,14 @@ impl Reader<'_> {
     /// inside a sequence item).
     fn block_mapping(&mut self, indent: usize, first_key: usize) -> Option<Node> {
         self.nest()?;
-        let mut entries: Vec<Entry> = Vec::new();
+        let first_entry = self.open_entries.len();
         let mut first_key = Some(first_key);
         loop {
             let line = self.lines[self.at];
             let at = first_key.take().unwrap_or(line.start + indent);
             let (key, after_colon) = key_at(self.text, line, at)?;
             // Duplicate keys are the general parser's to report.
+            let entries = &self.open_entries[first_entry..];
             if entries.len() >= MAX_ENTRIES
                 || entries
                     .iter()
@@ -175,7 +184,7 @@ impl Reader<'_> {
                 self.range(key.0, key.1),
             );
             let value = self.value_after(line, after_colon, indent)?;
-            entries.push(Entry {
+            self.open_entries.push(Entry {
                 key: key_node,
                 value,
             });
@@ -184,6 +193,7 @@ impl Reader<'_> {
             }
         }
         self.depth -= 1;
+        let entries: Vec<Entry> = self.open_entries.drain(first_entry..).collect();
         let start = entries[0].key.range.start();
         let end = entries
             .last()
@@ -258,7 +268,7 @@ impl Reader<'_> {
     fn block_sequence(&mut self, indent: usize) -> Option<Node> {
         self.nest()?;
         let bytes = self.text.as_bytes();
-        let mut items = Vec::new();
+        let first_item = self.open_items.len();
         let mut start = None;
         loop {
             let line = self.lines[self.at];
@@ -279,12 +289,13 @@ impl Reader<'_> {
             } else {
                 self.inline_value(line, item_start, indent)?
             };
-            items.push(item);
+            self.open_items.push(item);
             if !self.block_continues(indent)? {
                 break;
             }
         }
         self.depth -= 1;
+        let items: Vec<Node> = self.open_items.drain(first_item..).collect();
         let start = self.base + offset_u32(start?);
         let end = items.last().map_or(start, |n: &Node| n.range.end());
         Some(Node {
