@@ -112,6 +112,7 @@ struct Reader<'a> {
     /// The entries of the mappings being read, the innermost mapping's
     /// last. A mapping moves its own into a vector of their exact number
     /// when it ends: no vector grows entry by entry, none keeps spare room.
+    /// A reader that gives up is dropped with whatever is left here.
     open_entries: Vec<Entry>,
     /// The items of the sequences being read, kept the same way.
     open_items: Vec<Node>,
